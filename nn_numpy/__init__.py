@@ -1,0 +1,38 @@
+"""nn-numpy: a one-hidden-layer NumPy network whose backpropagation is checked against autograd."""
+
+from nn_numpy.network import (
+    Cache,
+    Grads,
+    Params,
+    backward,
+    compute_cost,
+    forward,
+    init_params,
+    predict,
+    predict_proba,
+    relu,
+    sigmoid,
+    train,
+    update_params,
+)
+from nn_numpy.trainer import Trainer
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Cache",
+    "Grads",
+    "Params",
+    "Trainer",
+    "__version__",
+    "backward",
+    "compute_cost",
+    "forward",
+    "init_params",
+    "predict",
+    "predict_proba",
+    "relu",
+    "sigmoid",
+    "train",
+    "update_params",
+]
