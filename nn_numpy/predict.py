@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if labels is not None:
         correct = int(np.count_nonzero(classes == labels))
         m = labels.size
-        summary = f"accuracy: {correct / m:.4f} ({correct} of {m} rows)\n"
+        summary = f"accuracy: {correct / m:.4f} ({correct}/{m} rows correct)\n"
 
     if args.output is None:
         try:
