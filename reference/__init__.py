@@ -1,0 +1,1 @@
+"""References the NumPy network is verified against: PyTorch autograd and finite differences."""

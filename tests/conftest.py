@@ -1,0 +1,96 @@
+"""The torch gate and the hypothesis profile.
+
+Torch-reference tests either take the ``torch_ref`` fixture (the ``reference.torch_reference``
+module) or carry the ``torch`` marker; the fixture marks its users automatically.
+
+* torch importable: they run.
+* torch missing or broken: they are skipped, with the import error as the reason.
+* ``NN_NUMPY_REQUIRE_TORCH=1``: a missing or broken torch stops the run before any test
+  (usage error, exit 4), and a torch test that skips for any reason is reported as a failure,
+  so the reference checks can never pass by not running. (xfail is not a skip.)
+
+Hypothesis runs derandomized (``nn-numpy`` profile: the same examples on every run and in CI);
+``HYPOTHESIS_PROFILE=explore`` draws fresh examples for local bug hunting.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+from hypothesis import settings
+
+REQUIRE_TORCH = os.environ.get("NN_NUMPY_REQUIRE_TORCH", "") not in ("", "0")
+
+settings.register_profile(
+    "nn-numpy", derandomize=True, deadline=None, database=None, print_blob=True
+)
+settings.register_profile("explore", derandomize=False, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "nn-numpy"))
+
+
+@functools.cache
+def torch_import_error() -> str | None:
+    """Why ``import torch`` fails (one line), or None if it works."""
+    try:
+        importlib.import_module("torch")
+    except Exception as exc:  # a broken install raises more than ImportError
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "torch: compares against the PyTorch autograd reference; skipped without torch, "
+        "an error when NN_NUMPY_REQUIRE_TORCH=1",
+    )
+    if REQUIRE_TORCH and (error := torch_import_error()):
+        raise pytest.UsageError(f"NN_NUMPY_REQUIRE_TORCH=1 but torch cannot be imported ({error})")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "torch_ref" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.torch)
+    torch_items = [item for item in items if item.get_closest_marker("torch")]
+    if torch_items and not REQUIRE_TORCH and (error := torch_import_error()):
+        skip = pytest.mark.skip(reason=f"torch not available ({error})")
+        for item in torch_items:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if (
+        REQUIRE_TORCH
+        and report.skipped
+        and not hasattr(report, "wasxfail")
+        and item.get_closest_marker("torch")
+    ):
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"NN_NUMPY_REQUIRE_TORCH=1: torch tests may not skip ({reason})"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if REQUIRE_TORCH and report.skipped and "torch" in str(report.longrepr).lower():
+        report.outcome = "failed"
+        report.longrepr = f"NN_NUMPY_REQUIRE_TORCH=1: torch tests may not skip ({report.longrepr})"
+
+
+@pytest.fixture(scope="session")
+def torch_ref() -> ModuleType:
+    """``reference.torch_reference``: the network in PyTorch, differentiated by autograd."""
+    if error := torch_import_error():
+        pytest.skip(f"torch not available ({error})")
+    return importlib.import_module("reference.torch_reference")
