@@ -275,10 +275,13 @@ def _fmt(err: float | None) -> str:
 def render(rows: Iterable[Row], cases: list[Case], erratum: float) -> str:
     """The report as text."""
     n_sat = sum(c.saturated for c in cases)
+    named = [c.name for c in cases if " " not in c.name]
+    n_random = len(cases) - n_sat - len(named)
     lines = [
         "nn-numpy verification report (float64)",
-        f"cases: {', '.join(c.name for c in cases if not c.saturated)}",
-        f"       + {n_sat} saturated random networks (weights 1e1..1e3), term-scaled errors",
+        f"cases: {', '.join(named)} (He init, n_h = 5, seed 42, standardized features)",
+        f"       + {n_random} random networks, weights N(0, 1): n_x 1..10, n_h 1..32, m 1..256",
+        f"       + {n_sat} saturated random networks, weights x 1e1..1e3 (term-scaled errors)",
         "",
         f"{'formula':<48}{'autograd':>10}{'saturated':>11}{'fin.diff':>10}  result",
         f"{'bound':<48}{BOUND_AUTOGRAD:>10.0e}{BOUND_AUTOGRAD:>11.0e}{BOUND_FD:>10.0e}",
