@@ -1,0 +1,219 @@
+"""The fast Trainer computes what the readable network computes.
+
+Every check compares against ``network.py`` (forward, backward, compute_cost, update_params),
+itself checked against torch autograd elsewhere. Tolerances are relative to the size of the
+quantity compared: ``close(a, b, tol)`` means |a - b| <= tol * (|b| + max|b|).
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nn_numpy import Params, Trainer, backward, compute_cost, forward, init_params, update_params
+from nn_numpy.network import Array
+from nn_numpy.trainer import default_chunk_size
+
+GRAD_NAMES = ("dW1", "db1", "dW2", "db2")
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def close(actual: Array, expected: Array, tol: float) -> None:
+    expected = np.asarray(expected, dtype=np.float64)
+    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol * scale)
+
+
+def blobs(m: int, n_x: int = 2, seed: int = 0) -> tuple[Array, Array]:
+    """Two overlapping Gaussian classes, X (n_x, m), Y (1, m) in {0, 1}."""
+    rng = np.random.default_rng(seed)
+    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
+    X = rng.standard_normal((n_x, m)) + 1.5 * (2 * Y - 1)
+    return X, Y
+
+
+def random_params(n_x: int, n_h: int, seed: int) -> Params:
+    """He-initialized weights with non-zero biases, so every bias path is exercised."""
+    p = init_params(n_x, n_h, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    return Params(W1=p.W1, b1=0.3 * rng.standard_normal((n_h, 1)), W2=p.W2, b2=np.array([[0.2]]))
+
+
+def readable_grads(p: Params, X: Array, Y: Array) -> dict[str, Array]:
+    g = backward(p, forward(p, X), X, Y)
+    return {name: g[name] for name in GRAD_NAMES}
+
+
+@pytest.mark.parametrize("n_h", [1, 5, 64])
+def test_gradients_equal_readable_backward_to_1e12(n_h: int) -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, n_h, seed=n_h)
+    fast = Trainer(X, Y, p, learning_rate=0.1).gradients()
+    for name, expected in readable_grads(p, X, Y).items():
+        assert getattr(fast, name).shape == expected.shape, name
+        close(getattr(fast, name), expected, 1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_x=st.integers(1, 6),
+    n_h=st.integers(1, 12),
+    m=st.integers(1, 300),
+    chunk=st.integers(1, 320),
+    seed=st.integers(0, 2**16),
+)
+def test_chunked_gradients_equal_unchunked_and_readable(
+    n_x: int, n_h: int, m: int, chunk: int, seed: int
+) -> None:
+    X, Y = blobs(m, n_x, seed)
+    p = random_params(n_x, n_h, seed)
+    whole = Trainer(X, Y, p, 0.1, chunk_size=m).gradients()
+    chunked = Trainer(X, Y, p, 0.1, chunk_size=chunk).gradients()
+    for name, expected in readable_grads(p, X, Y).items():
+        close(getattr(chunked, name), getattr(whole, name), 1e-12)
+        close(getattr(whole, name), expected, 1e-12)
+
+
+def test_chunks_cover_every_column_once_with_at_most_two_widths() -> None:
+    X, Y = blobs(1000)
+    t = Trainer(X, Y, random_params(2, 3, 0), 0.1, chunk_size=300)
+    assert [ch.c.shape[1] for ch in t._chunks] == [250] * 4
+    assert t.chunk_size == 250
+    X, Y = blobs(1002)
+    t = Trainer(X, Y, random_params(2, 3, 0), 0.1, chunk_size=300)
+    assert [ch.c.shape[1] for ch in t._chunks] == [251, 251, 250, 250]
+    xa = np.concatenate([ch.xa for ch in t._chunks], axis=1)
+    np.testing.assert_array_equal(xa, np.vstack([X, np.ones((1, 1002))]))
+
+
+@pytest.mark.parametrize("chunk_size", [None, 97])
+def test_steps_equal_readable_forward_backward_update(chunk_size: int | None) -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, 5, seed=3)
+    trainer = Trainer(X, Y, p, learning_rate=0.5, chunk_size=chunk_size)
+    for _ in range(25):
+        assert trainer.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
+        trainer.step()
+        p = update_params(p, backward(p, forward(p, X), X, Y), learning_rate=0.5)
+    for name in PARAM_NAMES:
+        close(trainer.params[name], p[name], 1e-12)
+
+
+def test_float32_agrees_with_float64_to_1e5() -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, 5, seed=4)
+    t64 = Trainer(X, Y, p, 0.5, dtype=np.float64)
+    t32 = Trainer(X, Y, p, 0.5, dtype=np.float32)
+    g64, g32 = t64.gradients(), t32.gradients()
+    for name in GRAD_NAMES:
+        assert getattr(g32, name).dtype == np.float32
+        close(getattr(g32, name), getattr(g64, name), 1e-5)
+    for _ in range(50):
+        t64.step()
+        t32.step()
+    assert t32.cost() == pytest.approx(t64.cost(), rel=1e-5)
+    for name in PARAM_NAMES:
+        assert t32.params[name].dtype == np.float32
+        close(t32.params[name], t64.params[name], 1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_step_allocates_no_memory(dtype: type) -> None:
+    """After the first call, step() only writes into buffers made by __init__."""
+    X, Y = blobs(2000)
+    trainer = Trainer(X, Y, random_params(2, 5, 0), 0.1, dtype=dtype, chunk_size=1000)
+    trainer.step()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for _ in range(20):
+            trainer.step()
+        _, peak = tracemalloc.get_traced_memory()
+        growth = tracemalloc.take_snapshot().compare_to(before, "filename")
+    finally:
+        tracemalloc.stop()
+    # NumPy reports every array buffer to tracemalloc. The interpreter's own bookkeeping peaks
+    # near 2 kB; one temporary row of a chunk, (1, 1000), would add 8 kB (4 kB in float32).
+    assert peak < 3 * 1024, peak
+    assert sum(stat.size_diff for stat in growth) < 1024
+
+
+def test_extreme_logits_give_finite_cost_and_steps_without_warnings() -> None:
+    X, Y = blobs(200)
+    p = random_params(2, 5, 0)
+    big = Params(W1=p.W1 * 1e3, b1=p.b1, W2=p.W2 * 1e3, b2=p.b2)  # |Z2| up to ~1e6
+    trainer = Trainer(X, Y, big, 1e-3)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is exact enough
+        cost = trainer.cost()
+        trainer.step()
+    assert np.isfinite(cost)
+    assert cost == pytest.approx(compute_cost(forward(big, X), Y), rel=1e-12)
+    expected = update_params(big, backward(big, forward(big, X), X, Y), 1e-3)
+    for name in PARAM_NAMES:
+        close(trainer.params[name], expected[name], 1e-12)
+
+
+def test_dead_unit_has_zero_gradient_like_readable() -> None:
+    """A unit with Z1 = 0 on every example gets 1{0 > 0} = 0: no gradient flows through it."""
+    X, Y = blobs(100)
+    p = random_params(2, 3, 0)
+    W1 = p.W1.copy()
+    b1 = p.b1.copy()
+    W1[1] = 0.0
+    b1[1] = 0.0
+    p = Params(W1=W1, b1=b1, W2=p.W2, b2=p.b2)
+    fast = Trainer(X, Y, p, 0.1).gradients()
+    assert np.all(fast.dW1[1] == 0.0) and fast.db1[1, 0] == 0.0 and fast.dW2[0, 1] == 0.0
+    for name, expected in readable_grads(p, X, Y).items():
+        close(getattr(fast, name), expected, 1e-12)
+
+
+def test_params_are_copies_and_inputs_are_not_modified() -> None:
+    X, Y = blobs(50)
+    p = random_params(2, 4, 0)
+    X0, Y0, p0 = X.copy(), Y.copy(), {k: v.copy() for k, v in p.as_dict().items()}
+    trainer = Trainer(X, Y, p, 0.1)
+    trainer.step()
+    for name in PARAM_NAMES:
+        np.testing.assert_array_equal(p[name], p0[name])
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(Y, Y0)
+    snapshot = trainer.params
+    snapshot.W1[...] = 123.0
+    assert not np.any(trainer.params.W1 == 123.0)
+
+
+@pytest.mark.parametrize(
+    ("X_shape", "Y_shape", "n_h", "message"),
+    [
+        ((2,), (1, 2), 3, "X must be"),
+        ((2, 0), (1, 0), 3, "X must be"),
+        ((2, 5), (5,), 3, "Y must have shape"),
+        ((2, 5), (1, 4), 3, "Y must have shape"),
+    ],
+)
+def test_bad_data_shapes_are_rejected(
+    X_shape: tuple[int, ...], Y_shape: tuple[int, ...], n_h: int, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        Trainer(np.zeros(X_shape), np.zeros(Y_shape), init_params(2, n_h, seed=0), 0.1)
+
+
+def test_bad_params_dtype_and_chunk_size_are_rejected() -> None:
+    X, Y = blobs(10)
+    with pytest.raises(ValueError, match="params.W1 must have shape"):
+        Trainer(X, Y, init_params(3, 4, seed=0), 0.1)
+    with pytest.raises(ValueError, match="dtype must be float32 or float64"):
+        Trainer(X, Y, init_params(2, 4, seed=0), 0.1, dtype=np.int64)
+    with pytest.raises(ValueError, match="chunk_size must be >= 1"):
+        Trainer(X, Y, init_params(2, 4, seed=0), 0.1, chunk_size=0)
+
+
+def test_default_chunk_size_keeps_small_batches_whole_and_splits_large_ones() -> None:
+    assert default_chunk_size(2, 5) >= 2000  # the project's data set runs as one chunk
+    assert default_chunk_size(2, 512) >= 128  # wide layers still get BLAS-sized chunks
+    assert default_chunk_size(2, 5, np.float32) > default_chunk_size(2, 5, np.float64)
