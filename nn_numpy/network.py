@@ -105,9 +105,10 @@ def compute_cost(cache: Cache, Y: Array) -> float:
 
     With a = sigma(z): L = softplus(z) - y z, and softplus(z) = max(z, 0) + log1p(exp(-|z|)),
     which is finite for every finite z and equals the seed's formula wherever that is finite.
+    max(z, 0) - y z is exact for y in {0, 1}, so the small log1p term is added last and kept.
     """
     Z2 = cache.Z2
-    losses = np.maximum(Z2, 0.0) + np.log1p(np.exp(-np.abs(Z2))) - Y * Z2
+    losses = np.maximum(Z2, 0.0) - Y * Z2 + np.log1p(np.exp(-np.abs(Z2)))
     return float(np.mean(losses))
 
 
