@@ -65,13 +65,18 @@ class Case:
     saturated: bool = False
 
 
-def term_scaled_error(ours: Any, ref: Any, scale: Any) -> float:
-    """max|ours - ref| / max|scale|: the error relative to the size of the terms (error_scales)."""
+def term_scaled_error(ours: Any, ref: Any, scale: Any, floor: Any = 0.0) -> float:
+    """max(|ours - ref| - floor, 0) / max|scale|: the error relative to the size of the terms.
+
+    ``scale`` is M from ``error_scales``; ``floor`` is the underflow allowance from
+    ``underflow_floors`` (the additive term of the rounding model fl(x) = x(1 + d) + e).
+    """
     a, b = np.asarray(ours, dtype=np.float64), np.asarray(ref, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"shape mismatch: {a.shape} vs {b.shape}")
+    excess = np.maximum(np.abs(a - b) - floor, 0.0)
     top = float(np.max(np.abs(scale)))
-    err = float(np.max(np.abs(a - b), initial=0.0))
+    err = float(np.max(excess, initial=0.0))
     return err / top if top > 0 else err
 
 
@@ -188,6 +193,30 @@ def error_scales(params: Params, X: Array, Y: Array) -> dict[str, Any]:
     }
 
 
+def underflow_floors(params: Params, X: Array, Y: Array) -> dict[str, Any]:
+    """Absolute errors a quantity may carry from results below the smallest normal float64.
+
+    A2 = sigma(Z2) and the losses can be subnormal (sigma(-713) = 2.1e-310 in NumPy), which
+    torch flushes to 0: an error up to tiny = 2.2e-308 in dZ2 and J that the backward pass
+    then scales like any other error in dZ2 (|W2|^T for dZ1, the means for db and dW).
+    """
+    m = X.shape[1]
+    tiny = np.finfo(np.float64).tiny
+    cache = forward(params, X)
+    U_dZ2 = np.full_like(cache.Z2, tiny)
+    U_dZ1 = (np.abs(params.W2).T @ U_dZ2) * (cache.Z1 > 0)
+    M_A1 = np.abs(params.W1) @ np.abs(X) + np.abs(params.b1)
+    return {
+        "J": tiny,
+        "dZ2": U_dZ2,
+        "dZ1": U_dZ1,
+        "db2": U_dZ2.sum(axis=1, keepdims=True) / m,
+        "db1": U_dZ1.sum(axis=1, keepdims=True) / m,
+        "dW2": (U_dZ2 @ M_A1.T) / m,
+        "dW1": (U_dZ1 @ np.abs(X).T) / m,
+    }
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -224,8 +253,8 @@ def errors(params: Params, X: Array, Y: Array, scaled: bool = False) -> dict[str
     ref = autograd(params, X, Y)
     if not scaled:
         return {q: relative_error(mine[q], ref[q]) for q in QUANTITIES}
-    scales = error_scales(params, X, Y)
-    return {q: term_scaled_error(mine[q], ref[q], scales[q]) for q in QUANTITIES}
+    scales, floors = error_scales(params, X, Y), underflow_floors(params, X, Y)
+    return {q: term_scaled_error(mine[q], ref[q], scales[q], floors[q]) for q in QUANTITIES}
 
 
 def network_rows(cases: Iterable[Case], with_fd: bool = True) -> dict[str, Row]:

@@ -14,13 +14,13 @@ entries of +-1 that cancel to ~1e-17, and both float64 evaluations are right to 
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from nn_numpy import backward, compute_cost, forward
+from nn_numpy import Params, backward, compute_cost, forward
 from reference.report import BOUND_AUTOGRAD, QUANTITIES, errors, random_batch, random_params
 
-EXAMPLES = 1500
+EXAMPLES = 1000
 
 
 @st.composite
@@ -36,8 +36,20 @@ def networks(draw: st.DrawFn):
     return params, X, Y
 
 
+# Z2 = -713: A2 = sigma(-713) = 2.1e-310 is subnormal in NumPy and flushed to 0 by torch, an
+# underflow the term-scaled measure must (and does) accept; found by a 2000-case random sweep.
+SUBNORMAL_OUTPUT = (
+    Params(
+        W1=np.ones((1, 1)), b1=np.zeros((1, 1)), W2=np.full((1, 1), -713.0), b2=np.zeros((1, 1))
+    ),
+    np.ones((1, 1)),
+    np.zeros((1, 1)),
+)
+
+
 @settings(max_examples=EXAMPLES)
 @given(networks())
+@example(SUBNORMAL_OUTPUT)
 def test_every_gradient_and_cost_match_autograd_for_any_shape_and_weight_scale(torch_ref, network):
     params, X, Y = network
     worst = errors(params, X, Y, scaled=True)  # raises on NumPy overflow/divide/invalid
