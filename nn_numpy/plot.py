@@ -84,8 +84,8 @@ def training_figure(
 
     n_x = params.W1.shape[1]
     if n_x == 2:
-        fig = Figure(figsize=(12.0, 5.0), layout="constrained")
-        ax_data, ax_cost = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.15, 1.0)})
+        fig = Figure(figsize=(11.0, 5.2), layout="constrained")
+        ax_data, ax_cost = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.1, 1.0)})
         _draw_boundary(ax_data, params, standardizer, X_train, Y_train, X_test, Y_test)
     else:
         fig = Figure(figsize=(6.5, 5.0), layout="constrained")
@@ -95,7 +95,9 @@ def training_figure(
             "(it is drawn for 2-feature data only)",
             fontsize="medium",
         )
-    _draw_cost(ax_cost, cost_epochs, costs)
+    n_h = params.W1.shape[0]
+    network = f"network {n_x} \u2192 {n_h} ReLU \u2192 1 sigmoid, {params.W1.dtype}"
+    _draw_cost(ax_cost, cost_epochs, costs, network)
     return fig
 
 
@@ -109,7 +111,7 @@ def _accuracy(params: Params, standardizer: Standardizer, X: Array, Y: Array) ->
     if X.shape[1] == 0:
         return "n/a"
     correct = (_probabilities(params, standardizer, X) >= 0.5) == (Y == 1)
-    return f"{np.mean(correct):.1%}"
+    return f"{np.mean(correct):.2%}"
 
 
 def _draw_boundary(
@@ -134,12 +136,13 @@ def _draw_boundary(
     levels = np.linspace(0.0, 1.0, 11)
     surface = ax.contourf(G1, G2, P, levels=levels, cmap="RdBu_r", alpha=0.45, antialiased=True)
     ax.contour(G1, G2, P, levels=[0.5], colors="black", linewidths=1.6)
-    cbar = ax.figure.colorbar(surface, ax=ax, ticks=levels[::2], pad=0.02)
+    # The colorbar is an inset of the data axes, so it stays beside the plot if its box shrinks.
+    cbar = ax.figure.colorbar(surface, cax=ax.inset_axes((1.03, 0.0, 0.04, 1.0)), ticks=levels[::2])
     cbar.set_label("P(y = 1 | x), network output")
 
     for X, Y, split, marker, size in (
-        (X_train, Y_train, "train", "o", 16),
-        (X_test, Y_test, "test", "^", 34),
+        (X_train, Y_train, "train", "o", 12),
+        (X_test, Y_test, "test", "^", 26),
     ):
         y = Y.ravel()
         for cls in (0, 1):
@@ -151,14 +154,20 @@ def _draw_boundary(
                 marker=marker,
                 c=_CLASS_COLORS[cls],
                 edgecolors="white" if split == "train" else "black",
-                linewidths=0.4 if split == "train" else 0.7,
+                linewidths=0.3 if split == "train" else 0.6,
                 label=f"{split}, y = {cls} ({pts.shape[1]})",
             )
     # A proxy artist so the boundary line gets a legend entry.
     ax.plot([], [], color="black", linewidth=1.6, label="decision boundary, P = 0.5")
-    ax.legend(loc="best", fontsize="small", framealpha=0.85)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=3, fontsize="small", frameon=False
+    )
     ax.set_xlim(g1[0], g1[-1])
     ax.set_ylim(g2[0], g2[-1])
+    span = hi - lo
+    if np.all(span > 0) and max(span) <= 2 * min(span):
+        # Comparable ranges: draw both features to the same scale, so shapes are not distorted.
+        ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("feature 1 (x1, raw units)")
     ax.set_ylabel("feature 2 (x2, raw units)")
     train_acc = _accuracy(params, standardizer, X_train, Y_train)
@@ -166,7 +175,7 @@ def _draw_boundary(
     ax.set_title(f"Decision boundary (accuracy: train {train_acc}, test {test_acc})")
 
 
-def _draw_cost(ax: Axes, cost_epochs: Sequence[int], costs: Sequence[float]) -> None:
+def _draw_cost(ax: Axes, cost_epochs: Sequence[int], costs: Sequence[float], network: str) -> None:
     """J per recorded epoch; log-scaled y when J is positive and spans more than a factor of 10."""
     epochs = np.asarray(cost_epochs, dtype=np.float64)
     J = np.asarray(costs, dtype=np.float64)
@@ -177,29 +186,33 @@ def _draw_cost(ax: Axes, cost_epochs: Sequence[int], costs: Sequence[float]) -> 
         )
     finite = np.isfinite(J)
     ax.plot(epochs[finite], J[finite], color="#4d4d4d", linewidth=1.6, label="training cost J")
+    summary = network
     if finite.any():
         last = np.flatnonzero(finite)[-1]
         ax.scatter([epochs[last]], [J[last]], color="black", s=18, zorder=3)
-        ax.annotate(
-            f"J = {J[last]:.4g}",
-            (epochs[last], J[last]),
-            textcoords="offset points",
-            xytext=(-6, 8),
-            ha="right",
-            fontsize="small",
-        )
+        summary += f"\nfinal J = {J[last]:.4g} (epoch {epochs[last]:g})"
         Jf = J[finite]
         if Jf.min() > 0 and Jf.max() / Jf.min() > 10:
-            from matplotlib.ticker import FuncFormatter
-
-            ax.set_yscale("log")
-            plain = FuncFormatter(lambda v, _: f"{v:g}")  # 0.02, not 2 x 10^-2
-            ax.yaxis.set_major_formatter(plain)
-            ax.yaxis.set_minor_formatter(plain)
+            _log_y(ax, decades=float(np.log10(Jf.max() / Jf.min())))
+    ax.text(0.97, 0.96, summary, transform=ax.transAxes, ha="right", va="top", fontsize="small")
+    title = "Training cost"
     if not finite.all():
-        ax.set_title(f"Training cost ({np.count_nonzero(~finite)} non-finite values not drawn)")
-    else:
-        ax.set_title("Training cost")
+        title += f" ({np.count_nonzero(~finite)} non-finite values not drawn)"
+    ax.set_title(title)
     ax.set_xlabel("epoch")
     ax.set_ylabel("J, mean binary cross-entropy")
     ax.grid(True, which="both", alpha=0.3)
+
+
+def _log_y(ax: Axes, decades: float) -> None:
+    """Log-scaled y with plain tick labels (0.02, not 2 x 10^-2); over short spans 2s and 5s too."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+    def minor(v: float, _: object) -> str:
+        mantissa = round(v / 10 ** np.floor(np.log10(v)))
+        return f"{v:g}" if decades < 2.5 and mantissa in (2, 5) else ""
+
+    ax.yaxis.set_minor_formatter(FuncFormatter(minor))

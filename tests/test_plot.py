@@ -71,7 +71,7 @@ def test_two_feature_plot_is_a_real_png_of_sensible_size(tmp_path, dtype):
 def test_two_feature_figure_draws_boundary_points_and_cost_with_labelled_axes():
     params, standardizer, Xtr, Ytr, Xte, Yte, costs = _run(2)
     fig = training_figure(params, standardizer, Xtr, Ytr, Xte, Yte, list(range(40)), costs)
-    ax_data, ax_cost, _colorbar = fig.axes
+    ax_data, ax_cost = fig.axes
     labels = ax_data.get_legend_handles_labels()[1]
     assert labels == [
         "train, y = 0 (30)",
