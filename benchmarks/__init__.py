@@ -1,0 +1,1 @@
+"""Benchmarks (pytest-benchmark) and the scaling script; see benchmarks/conftest.py."""

@@ -1,0 +1,109 @@
+"""Benchmark setup: the data, which tests run when, and the machine description.
+
+* ``pytest --benchmark-only`` runs the benchmarks and deselects everything else (instead of
+  pytest-benchmark's one skip per non-benchmark test).
+* Plain ``pytest`` (paths from ``testpaths``) runs tests/ and deselects the benchmarks, so it
+  stays fast; ``pytest benchmarks`` runs them with timing, as asked.
+* The header and the saved JSON (``machine_info``) name the CPU, the BLAS and the library versions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "large_dataset.csv"
+HAVE_PLUGIN = importlib.util.find_spec("pytest_benchmark") is not None
+
+if not HAVE_PLUGIN:  # the `benchmark` fixture would be missing: say so in the header instead
+    collect_ignore_glob = ["test_*.py"]
+
+
+def load_data() -> tuple[np.ndarray, np.ndarray, str]:
+    """X (2, m), Y (1, m) from data/large_dataset.csv, or synthetic data of the same shape."""
+    if DATA.exists():
+        table = np.loadtxt(DATA, delimiter=",", skiprows=1, ndmin=2)
+        return table[:, :-1].T.copy(), table[:, -1:].T.copy(), str(DATA.relative_to(ROOT))
+    rng = np.random.default_rng(0)
+    Y = (rng.random((1, 2000)) < 0.5).astype(np.float64)
+    X = rng.standard_normal((2, 2000)) + 1.5 * (2 * Y - 1)
+    return X, Y, f"synthetic (2, 2000): {DATA.relative_to(ROOT)} not found"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def blas_info() -> str:
+    """The BLAS NumPy calls, as threadpoolctl sees it (NumPy's build config as a fallback)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        config: Any = np.show_config(mode="dicts") if hasattr(np, "show_config") else None
+        try:
+            blas = config["Build Dependencies"]["blas"]
+            return f"{blas['name']} {blas['version']} (numpy build config)"
+        except (TypeError, KeyError):
+            return "unknown (install threadpoolctl)"
+    libs = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    return "; ".join(
+        f"{i['internal_api']} {i['version']} ({i.get('architecture')}, "
+        f"{i['num_threads']} threads, {i.get('threading_layer')})"
+        for i in libs
+    )
+
+
+def versions() -> dict[str, str]:
+    found = {"numpy": np.__version__}
+    for name in ("torch", "sklearn"):
+        if importlib.util.find_spec(name) is not None:
+            module = __import__(name)
+            found[name] = module.__version__
+    return found
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    if not HAVE_PLUGIN:
+        return ["benchmarks: not collected, pytest-benchmark is not installed (extra `bench`)"]
+    X, _, source = load_data()
+    return [
+        f"cpu: {cpu_model()}, {os.cpu_count()} logical cores",
+        f"blas: {blas_info()}",
+        "versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
+        f"benchmark data: {source}, n_x = {X.shape[0]}, m = {X.shape[1]}",
+    ]
+
+
+def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
+    machine_info["cpu_model"] = cpu_model()
+    machine_info["blas"] = blas_info()
+    machine_info["versions"] = versions()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not HAVE_PLUGIN:
+        return
+    is_benchmark = {id(item): "benchmark" in getattr(item, "fixturenames", ()) for item in items}
+    if config.getoption("benchmark_only"):
+        drop = [item for item in items if not is_benchmark[id(item)]]
+    elif getattr(config, "args_source", None) == pytest.Config.ArgsSource.TESTPATHS:
+        drop = [item for item in items if is_benchmark[id(item)]]
+    else:
+        return
+    if drop:
+        dropped = {id(item) for item in drop}
+        config.hook.pytest_deselected(items=drop)
+        items[:] = [item for item in items if id(item) not in dropped]
