@@ -141,3 +141,22 @@ def test_without_matplotlib_plotting_raises_one_line_with_the_install_command(
     with pytest.raises(PlotUnavailableError):
         plot_training(path, params, Standardizer.identity(1), X, Y, X, Y, [0], [0.7])
     assert not path.exists()
+
+
+@needs_matplotlib
+def test_features_with_comparable_ranges_share_one_scale_and_others_do_not():
+    params, standardizer, Xtr, Ytr, Xte, Yte, costs = _run(2)
+    fig = training_figure(params, standardizer, Xtr, Ytr, Xte, Yte, range(40), costs)
+    assert fig.axes[0].get_aspect() == 1.0
+    stretch = np.array([[1000.0], [1.0]])  # feature 1 in different units: ranges differ 1000x
+    scaled = Standardizer(mean=standardizer.mean * stretch, std=standardizer.std * stretch)
+    fig = training_figure(params, scaled, Xtr * stretch, Ytr, Xte * stretch, Yte, range(40), costs)
+    assert fig.axes[0].get_aspect() == "auto"
+
+
+@needs_matplotlib
+@pytest.mark.parametrize(("costs", "scale"), [([0.7, 0.3, 0.1], "linear"), ([0.7, 0.05], "log")])
+def test_cost_axis_is_log_scaled_only_when_cost_falls_more_than_tenfold(costs, scale):
+    params, standardizer, Xtr, Ytr, Xte, Yte, _ = _run(2)
+    fig = training_figure(params, standardizer, Xtr, Ytr, Xte, Yte, range(len(costs)), costs)
+    assert fig.axes[1].get_yscale() == scale
