@@ -112,7 +112,8 @@ class Trainer:
         self._lr_over_m = dt.type(self.learning_rate / m)  # s = lr/m: every gradient is (1/m) sum
 
         # Data: c = 1 - 2Y and Xa = [X; 1], stored chunk by chunk (below): the only O(m) arrays.
-        self._c = (1.0 - 2.0 * Y).astype(dt)
+        self._c = np.multiply(Y, -2.0, out=np.empty((1, m), dtype=dt))
+        self._c += 1.0  # c = 1 - 2Y, exact for 0/1 labels, with no O(m) temporary
         self._Xa_blocks = np.empty((n_x + 1) * m, dtype=dt)
 
         # Parameters: W1aa = [[W1, b1], [0, 1]] (n_h + 1, n_x + 1) and H2 = [W2, b2] / 2.
