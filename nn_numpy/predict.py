@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Predict P(y = 1 | x) and the class for each row of a CSV with a saved model.",
+        epilog="Output: a CSV 'probability,prediction', one line per row. For labelled data the "
+        "accuracy goes to standard error (to standard output when --output is given).",
     )
     parser.add_argument(
         "--model", required=True, metavar="PATH", help="model file written by --save-model"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -187,3 +188,31 @@ def test_missing_required_argument_is_a_usage_error(capsys):
         main(["--data-path", "x.csv"])
     assert info.value.code == 2
     assert "--model" in capsys.readouterr().err
+
+
+def test_reader_closing_the_pipe_early_ends_quietly(setup, tmp_path, monkeypatch, capsys):
+    """`nn-numpy-predict ... | head -1`: writing to stdout raises BrokenPipeError; exit 0, no
+    traceback, and stdout's descriptor is pointed at /dev/null so the final flush cannot fail."""
+    model_path, labelled = setup[0], setup[1]
+
+    class ClosedPipe:
+        def __init__(self) -> None:
+            self.file = open(tmp_path / "stdout", "w")  # a real descriptor for dup2 to replace
+
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            pass
+
+        def fileno(self) -> int:
+            return self.file.fileno()
+
+    stdout = ClosedPipe()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        assert main(["--model", str(model_path), "--data-path", str(labelled)]) == 0
+        assert capsys.readouterr().err == ""
+        assert os.path.samestat(os.fstat(stdout.fileno()), os.stat(os.devnull))
+    finally:
+        stdout.file.close()
