@@ -180,7 +180,7 @@ def fit(
         cost = trainer.cost()
         if not math.isfinite(cost):
             progress.clear()
-            raise Diverged(f"cost is {cost} after {epoch} epochs")
+            raise Diverged(f"cost is {cost} at epoch {epoch}")
         cost_epochs.append(epoch)
         costs.append(cost)
         if print_every and epoch % print_every == 0:
