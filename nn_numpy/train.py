@@ -88,37 +88,41 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Train a one-hidden-layer NumPy network (ReLU hidden layer, sigmoid "
         "output) on a CSV dataset: header line, features first, 0/1 label last.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("--data-path", default="data/basic_dataset.csv", help="CSV dataset")
-    p.add_argument("--hidden-size", type=_positive_int, default=5, help="hidden ReLU units")
+    dflt = " (default: %(default)s)"
+    p.add_argument("--data-path", default="data/basic_dataset.csv", help="CSV dataset" + dflt)
+    p.add_argument("--hidden-size", type=_positive_int, default=5, help="hidden ReLU units" + dflt)
+    p.add_argument("--learning-rate", type=_positive_float, default=0.01, help="step size" + dflt)
+    p.add_argument("--epochs", type=_positive_int, default=5000, help="full-batch steps" + dflt)
     p.add_argument(
-        "--learning-rate", type=_positive_float, default=0.01, help="gradient-descent step"
-    )
-    p.add_argument("--epochs", type=_positive_int, default=5000, help="full-batch steps")
-    p.add_argument(
-        "--test-size", type=_fraction, default=0.2, help="share of examples held out, in (0, 1)"
+        "--test-size", type=_fraction, default=0.2, help="held-out share, in (0, 1)" + dflt
     )
     p.add_argument(
-        "--seed", type=_nonnegative_int, default=42, help="seed of the split and the init"
+        "--seed", type=_nonnegative_int, default=42, help="seed of the split and the init" + dflt
     )
     p.add_argument(
         "--print-every",
         type=_nonnegative_int,
         default=1000,
         metavar="N",
-        help="print the cost every N epochs (0: never)",
+        help="print the cost every N epochs, 0 for never" + dflt,
+    )
+    p.add_argument(
+        "--dtype",
+        choices=["float64", "float32"],
+        default="float64",
+        help="floating-point type of the training arithmetic" + dflt,
     )
     p.add_argument(
         "--no-standardize",
         dest="standardize",
         action="store_false",
-        help="use the raw features (default: scale to mean 0, std 1 with train statistics)",
+        help="train on the raw features instead of scaling each to mean 0, std 1 "
+        "with statistics of the train split",
     )
-    p.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     p.add_argument("--metrics-json", metavar="PATH", help="write the results as JSON")
     p.add_argument("--save-model", metavar="PATH", help="save the trained model (.npz)")
-    p.add_argument("--plot", metavar="PATH", help="draw the cost curve and decision boundary (PNG)")
+    p.add_argument("--plot", metavar="PATH", help="draw the data, boundary and cost curve (PNG)")
     return p
 
 
@@ -225,9 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _run(args)
-    except UsageError as exc:
-        return _fail(str(exc), 2)
-    except DataError as exc:
+    except (UsageError, DataError) as exc:
         return _fail(str(exc), 2)
     except Diverged as exc:
         return _fail(
@@ -241,8 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     # Everything that can be checked is checked before training starts.
-    outputs = {"--metrics-json": args.metrics_json, "--save-model": args.save_model}
-    for flag, path in {**outputs, "--plot": args.plot}.items():
+    outputs = {
+        "--metrics-json": args.metrics_json,
+        "--save-model": args.save_model,
+        "--plot": args.plot,
+    }
+    for flag, path in outputs.items():
         if path is not None:
             _check_output_path(flag, path)
     plot_mod = model_io = None
