@@ -59,9 +59,9 @@ def blas_info() -> str:
         except (TypeError, KeyError):
             return "unknown (install threadpoolctl)"
     libs = [i for i in threadpool_info() if i.get("user_api") == "blas"]
-    return "; ".join(
+    return "; ".join(  # torch, once imported, brings a BLAS of its own: name each one's file
         f"{i['internal_api']} {i['version']} ({i.get('architecture')}, "
-        f"{i['num_threads']} threads, {i.get('threading_layer')})"
+        f"{i['num_threads']} threads, {i.get('threading_layer')}, {Path(i['filepath']).name})"
         for i in libs
     )
 

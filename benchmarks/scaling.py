@@ -103,7 +103,7 @@ def plot(path: str, by_m: list[tuple[Row, Row]], by_h: list[tuple[Row, Row]]) ->
         ax.loglog(xs, [c.ns_per_example for c, _ in rows], "o-", label="chunked (default)")
         ax.loglog(xs, [u.ns_per_example for _, u in rows], "s--", label="unchunked")
         ax.set_xlabel(label)
-        ax.set_ylabel("ns per example per step")
+        ax.set_ylabel("CPU ns per example per step")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
     fig.suptitle("Trainer.step(): time per example")
