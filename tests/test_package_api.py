@@ -40,6 +40,14 @@ def test_public_names_are_exported() -> None:
     assert isinstance(nn_numpy.__version__, str)
 
 
+def test_importing_the_command_line_programs_keeps_train_and_predict_functions() -> None:
+    import nn_numpy.cli.predict
+    import nn_numpy.cli.train
+
+    assert nn_numpy.train is nn_numpy.network.train
+    assert nn_numpy.predict is nn_numpy.network.predict
+
+
 def test_params_is_built_by_keyword_and_read_by_name() -> None:
     W1, b1, W2, b2 = np.ones((N_H, N_X)), np.zeros((N_H, 1)), np.ones((1, N_H)), np.zeros((1, 1))
     p = Params(W1=W1, b1=b1, W2=W2, b2=b2)

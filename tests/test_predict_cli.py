@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nn_numpy.cli.predict import main
 from nn_numpy.data import Standardizer
 from nn_numpy.model_io import load_model, save_model
 from nn_numpy.network import init_params, train
-from nn_numpy.predict import main
 
 
 def _write_csv(path: Path, rows: np.ndarray, header: str) -> Path:

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from nn_numpy.cli.train import fit, main
 from nn_numpy.data import Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.network import compute_cost, forward, init_params, predict
 from nn_numpy.network import train as reference_train
-from nn_numpy.train import fit, main
 
 ROOT = Path(__file__).parents[1]
 BASIC = str(ROOT / "data" / "basic_dataset.csv")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nn_numpy.train import main
+from nn_numpy.cli.train import main
 
 ROOT = Path(__file__).parents[1]
 BASIC = str(ROOT / "data" / "basic_dataset.csv")

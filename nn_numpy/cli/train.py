@@ -1,0 +1,328 @@
+"""Train the network on a CSV dataset from the command line.
+
+    python -m nn_numpy.train --data-path data/basic_dataset.csv --hidden-size 5 \\
+        --learning-rate 0.01 --epochs 5000 --test-size 0.2 --seed 42
+
+Reads the data (``nn_numpy.data``), holds out a test split, standardizes the features with
+statistics of the train split only, runs full-batch gradient descent (``nn_numpy.Trainer``),
+and reports the cost and the train and test accuracy. The same arguments print the same bytes.
+
+Exit status: 0 on success, 2 for bad arguments or bad data (one message on stderr, nothing
+written), 1 if training diverges (the cost stops being finite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nn_numpy._io import atomic_write
+from nn_numpy.data import DataError, Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.network import Params, init_params, predict
+from nn_numpy.trainer import Trainer
+
+PROG = "nn-numpy-train"
+COST_POINTS = 500  # the cost curve keeps about this many points, whatever --epochs is
+
+
+class UsageError(Exception):
+    """Bad arguments or data: reported as ``PROG: error: <message>`` with exit status 2."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number between 0 and 1, got {text!r}"
+        ) from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number strictly between 0 and 1, got {text!r}"
+        )
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: the seed's six flags with their defaults, then the extras."""
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="Train a one-hidden-layer NumPy network (ReLU hidden layer, sigmoid "
+        "output) on a CSV dataset: header line, features first, 0/1 label last.",
+    )
+    dflt = " (default: %(default)s)"
+    p.add_argument("--data-path", default="data/basic_dataset.csv", help="CSV dataset" + dflt)
+    p.add_argument("--hidden-size", type=_positive_int, default=5, help="hidden ReLU units" + dflt)
+    p.add_argument("--learning-rate", type=_positive_float, default=0.01, help="step size" + dflt)
+    p.add_argument("--epochs", type=_positive_int, default=5000, help="full-batch steps" + dflt)
+    p.add_argument(
+        "--test-size", type=_fraction, default=0.2, help="held-out share, in (0, 1)" + dflt
+    )
+    p.add_argument(
+        "--seed", type=_nonnegative_int, default=42, help="seed of the split and the init" + dflt
+    )
+    p.add_argument(
+        "--print-every",
+        type=_nonnegative_int,
+        default=1000,
+        metavar="N",
+        help="print the cost every N epochs, 0 for never" + dflt,
+    )
+    p.add_argument(
+        "--dtype",
+        choices=["float64", "float32"],
+        default="float64",
+        help="floating-point type of the training arithmetic" + dflt,
+    )
+    p.add_argument(
+        "--no-standardize",
+        dest="standardize",
+        action="store_false",
+        help="train on the raw features instead of scaling each to mean 0, std 1 "
+        "with statistics of the train split",
+    )
+    p.add_argument("--metrics-json", metavar="PATH", help="write the results as JSON")
+    p.add_argument("--save-model", metavar="PATH", help="save the trained model (.npz)")
+    p.add_argument("--plot", metavar="PATH", help="draw the data, boundary and cost curve (PNG)")
+    return p
+
+
+def _check_output_path(flag: str, path: str) -> None:
+    """Fail before training if ``path`` cannot be written: its directory must exist."""
+    target = Path(path)
+    parent = target.parent
+    if target.is_dir():
+        raise UsageError(f"{flag}: {path} is a directory")
+    if not parent.is_dir():
+        raise UsageError(f"{flag}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"{flag}: directory {parent} is not writable")
+
+
+class _Progress:
+    """A ``\\r``-updated percentage on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.total = total
+        self.every = max(1, total // 100)
+        self.shown = False
+
+    def update(self, done: int) -> None:
+        if self.enabled and (done % self.every == 0 or done == self.total):
+            sys.stderr.write(f"\rtraining: {100 * done // self.total:3d}%")
+            sys.stderr.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 16 + "\r")
+            sys.stderr.flush()
+            self.shown = False
+
+
+class Diverged(Exception):
+    """The cost stopped being finite."""
+
+
+def fit(
+    trainer: Trainer, epochs: int, print_every: int, out: Any = None
+) -> tuple[list[int], list[float]]:
+    """Run ``epochs`` steps; return the cost curve (epoch numbers and J after that many steps).
+
+    J is evaluated at epoch 0, every ``max(1, epochs // COST_POINTS)`` epochs, every
+    ``print_every`` epochs (and printed then), and after the last step. Raises ``Diverged``
+    as soon as an evaluated J is not finite.
+    """
+    out = sys.stdout if out is None else out
+    record_every = max(1, epochs // COST_POINTS)
+    width = len(str(epochs))
+    progress = _Progress(epochs)
+    cost_epochs: list[int] = []
+    costs: list[float] = []
+
+    def evaluate(epoch: int) -> None:
+        cost = trainer.cost()
+        if not math.isfinite(cost):
+            progress.clear()
+            raise Diverged(f"cost is {cost} at epoch {epoch}")
+        cost_epochs.append(epoch)
+        costs.append(cost)
+        if print_every and epoch % print_every == 0:
+            progress.clear()
+            print(f"epoch {epoch:>{width}}  cost {cost:.6f}", file=out)
+
+    with np.errstate(all="ignore"):  # divergence is reported once, below, not as warnings
+        evaluate(0)
+        for epoch in range(1, epochs + 1):
+            trainer.step()
+            if (
+                epoch % record_every == 0
+                or epoch == epochs
+                or (print_every and epoch % print_every == 0)
+            ):
+                evaluate(epoch)
+            progress.update(epoch)
+    progress.clear()
+    return cost_epochs, costs
+
+
+def _accuracy(params: Params, X: np.ndarray, Y: np.ndarray) -> tuple[float, int]:
+    correct = int(np.sum(predict(params, X) == Y))
+    return correct / Y.shape[1], correct
+
+
+def _import_optional(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise UsageError(f"{name} is not available ({exc})") from None
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``nn-numpy-train`` and ``python -m nn_numpy.train``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (UsageError, DataError) as exc:
+        return _fail(str(exc), 2)
+    except Diverged as exc:
+        return _fail(
+            f"training diverged: {exc}; try a smaller --learning-rate"
+            + ("" if args.standardize else " or drop --no-standardize"),
+            1,
+        )
+    except OSError as exc:  # an output that passed the checks above still failed to write
+        return _fail(f"cannot write {exc.filename}: {exc.strerror}", 1)
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Everything that can be checked is checked before training starts.
+    outputs = {
+        "--metrics-json": args.metrics_json,
+        "--save-model": args.save_model,
+        "--plot": args.plot,
+    }
+    for flag, path in outputs.items():
+        if path is not None:
+            _check_output_path(flag, path)
+    plot_mod = model_io = None
+    if args.plot is not None:
+        plot_mod = _import_optional("nn_numpy.plot")
+        try:
+            plot_mod.require_matplotlib()
+        except plot_mod.PlotUnavailableError as exc:
+            raise UsageError(f"--plot: {exc}") from None
+    if args.save_model is not None:
+        model_io = _import_optional("nn_numpy.model_io")
+
+    X, Y = split_xy(load_table(args.data_path))
+    X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_size, args.seed)
+    n_x = X.shape[0]
+    scaler = Standardizer.fit(X_train) if args.standardize else Standardizer.identity(n_x)
+    n_train, n_test = Y_train.shape[1], Y_test.shape[1]
+    print(
+        f"data: {args.data_path} ({X.shape[1]} examples, {n_x} features), "
+        f"{n_train} train / {n_test} test"
+    )
+    print(
+        f"model: {n_x} -> {args.hidden_size} ReLU -> 1 sigmoid, learning rate "
+        f"{args.learning_rate:g}, {args.epochs} epochs, {args.dtype}, "
+        f"{'standardized' if args.standardize else 'raw'} features"
+    )
+
+    trainer = Trainer(
+        scaler.transform(X_train),
+        Y_train,
+        init_params(n_x, args.hidden_size, args.seed),
+        args.learning_rate,
+        dtype=args.dtype,
+    )
+    cost_epochs, costs = fit(trainer, args.epochs, args.print_every)
+    params = trainer.params
+    bad = [name for name, value in params.as_dict().items() if not np.all(np.isfinite(value))]
+    if bad:
+        raise Diverged(f"parameters {', '.join(bad)} are not finite after {args.epochs} epochs")
+    train_acc, train_ok = _accuracy(params, scaler.transform(X_train), Y_train)
+    test_acc, test_ok = _accuracy(params, scaler.transform(X_test), Y_test)
+    print(f"final cost: {costs[-1]:.6f}")
+    print(f"train accuracy: {100 * train_acc:.2f}% ({train_ok}/{n_train})")
+    print(f"test accuracy: {100 * test_acc:.2f}% ({test_ok}/{n_test})")
+
+    if model_io is not None:
+        model_io.save_model(args.save_model, params, scaler, args.dtype)
+    if plot_mod is not None:
+        plot_mod.plot_training(
+            args.plot, params, scaler, X_train, Y_train, X_test, Y_test, cost_epochs, costs
+        )
+    if args.metrics_json is not None:
+        metrics = {
+            "data_path": str(args.data_path),
+            "n_features": n_x,
+            "n_train": n_train,
+            "n_test": n_test,
+            "hidden_size": args.hidden_size,
+            "learning_rate": args.learning_rate,
+            "epochs": args.epochs,
+            "test_size": args.test_size,
+            "seed": args.seed,
+            "standardize": args.standardize,
+            "dtype": args.dtype,
+            "final_cost": costs[-1],
+            "train_accuracy": train_acc,
+            "test_accuracy": test_acc,
+            "cost_curve": {"epochs": cost_epochs, "costs": costs},
+        }
+        with atomic_write(args.metrics_json) as f:
+            json.dump(metrics, f, indent=2)
+            f.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
