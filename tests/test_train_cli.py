@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import nn_numpy.cli.train as cli_train
 from nn_numpy.cli.train import fit, main
 from nn_numpy.data import Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.network import compute_cost, forward, init_params, predict
@@ -309,8 +310,8 @@ def fake_modules(monkeypatch: pytest.MonkeyPatch, calls: dict[str, Any]) -> type
     plot.plot_training = lambda *a: calls.__setitem__("plot", a)  # type: ignore[attr-defined]
     model_io = types.ModuleType("nn_numpy.model_io")
     model_io.save_model = lambda *a: calls.__setitem__("save", a)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "nn_numpy.plot", plot)
-    monkeypatch.setitem(sys.modules, "nn_numpy.model_io", model_io)
+    monkeypatch.setattr(cli_train, "plot", plot)
+    monkeypatch.setattr(cli_train, "model_io", model_io)
     return PlotUnavailableError
 
 
@@ -351,7 +352,7 @@ def test_plot_unavailable_fails_before_training(
     def unavailable() -> None:
         raise error("plotting needs matplotlib; install it with: pip install 'nn-numpy[plot]'")
 
-    monkeypatch.setattr(sys.modules["nn_numpy.plot"], "require_matplotlib", unavailable)
+    monkeypatch.setattr(cli_train.plot, "require_matplotlib", unavailable)
     code, out, err = run_cli(["--data-path", BASIC, "--plot", str(tmp_path / "p.png")], capsys)
     assert code == 2
     assert out == ""
@@ -365,7 +366,8 @@ def test_plot_unavailable_fails_before_training(
 def test_saved_model_and_plot_are_written_by_the_real_modules(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    model_io = pytest.importorskip("nn_numpy.model_io")
+    from nn_numpy import model_io
+
     pytest.importorskip("matplotlib")
     model, png = tmp_path / "m.npz", tmp_path / "p.png"
     argv = ["--data-path", BASIC, "--epochs", "200", "--save-model", str(model)]

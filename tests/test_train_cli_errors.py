@@ -111,14 +111,3 @@ def test_data_errors_print_exactly_one_line(tmp_path: Path, capsys: pytest.Captu
     code, _, err = run_cli(["--data-path", str(bad)], capsys)
     assert code == 2
     assert err == f"nn-numpy-train: error: {bad}, line 3, column 2: 'x' is not a number\n"
-
-
-def test_missing_plot_module_is_a_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(__import__("sys").modules, "nn_numpy.plot", None)  # import fails
-    code, out, err = run_cli(["--plot", str(tmp_path / "p.png")], capsys)
-    assert code == 2
-    assert "nn_numpy.plot is not available" in err.splitlines()[-1]
-    assert out == ""
-    assert not (tmp_path / "p.png").exists()

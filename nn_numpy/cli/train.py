@@ -14,17 +14,17 @@ written), 1 if training diverges (the cost stops being finite).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nn_numpy import model_io, plot
 from nn_numpy._io import atomic_write
 from nn_numpy.data import DataError, Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.network import Params, init_params, predict
@@ -38,48 +38,25 @@ class UsageError(Exception):
     """Bad arguments or data: reported as ``PROG: error: <message>`` with exit status 2."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+def _checked(convert: Callable[[str], Any], ok: Callable[[Any], bool], expected: str) -> Any:
+    """An argparse ``type=`` that converts, then rejects values outside the flag's domain."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not ok(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a number between 0 and 1, got {text!r}"
-        ) from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a number strictly between 0 and 1, got {text!r}"
-        )
-    return value
+_positive_int = _checked(int, lambda v: v >= 1, "a positive integer")
+_nonnegative_int = _checked(int, lambda v: v >= 0, "an integer >= 0")
+_positive_float = _checked(float, lambda v: math.isfinite(v) and v > 0, "a positive number")
+_fraction = _checked(float, lambda v: 0 < v < 1, "a number strictly between 0 and 1")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -211,13 +188,6 @@ def _accuracy(params: Params, X: np.ndarray, Y: np.ndarray) -> tuple[float, int]
     return correct / Y.shape[1], correct
 
 
-def _import_optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise UsageError(f"{name} is not available ({exc})") from None
-
-
 def _fail(message: str, status: int) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return status
@@ -251,15 +221,11 @@ def _run(args: argparse.Namespace) -> int:
     for flag, path in outputs.items():
         if path is not None:
             _check_output_path(flag, path)
-    plot_mod = model_io = None
     if args.plot is not None:
-        plot_mod = _import_optional("nn_numpy.plot")
         try:
-            plot_mod.require_matplotlib()
-        except plot_mod.PlotUnavailableError as exc:
+            plot.require_matplotlib()
+        except plot.PlotUnavailableError as exc:
             raise UsageError(f"--plot: {exc}") from None
-    if args.save_model is not None:
-        model_io = _import_optional("nn_numpy.model_io")
 
     X, Y = split_xy(load_table(args.data_path))
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_size, args.seed)
@@ -288,16 +254,16 @@ def _run(args: argparse.Namespace) -> int:
     bad = [name for name, value in params.as_dict().items() if not np.all(np.isfinite(value))]
     if bad:
         raise Diverged(f"parameters {', '.join(bad)} are not finite after {args.epochs} epochs")
-    train_acc, train_ok = _accuracy(params, scaler.transform(X_train), Y_train)
-    test_acc, test_ok = _accuracy(params, scaler.transform(X_test), Y_test)
+    train_acc, train_ok = _accuracy(params, scaler.transform(X_train).astype(args.dtype), Y_train)
+    test_acc, test_ok = _accuracy(params, scaler.transform(X_test).astype(args.dtype), Y_test)
     print(f"final cost: {costs[-1]:.6f}")
     print(f"train accuracy: {100 * train_acc:.2f}% ({train_ok}/{n_train})")
     print(f"test accuracy: {100 * test_acc:.2f}% ({test_ok}/{n_test})")
 
-    if model_io is not None:
+    if args.save_model is not None:
         model_io.save_model(args.save_model, params, scaler, args.dtype)
-    if plot_mod is not None:
-        plot_mod.plot_training(
+    if args.plot is not None:
+        plot.plot_training(
             args.plot, params, scaler, X_train, Y_train, X_test, Y_test, cost_epochs, costs
         )
     if args.metrics_json is not None:
