@@ -127,12 +127,7 @@ def split_xy(table: Array) -> tuple[Array, Array]:
         raise DataError(
             f"need at least 2 columns (one or more features, then the label), found {n}"
         )
-    labels = table[:, -1]
-    bad = np.flatnonzero((labels != 0) & (labels != 1))
-    if bad.size:
-        raise DataError(
-            f"labels (the last column) must be 0 or 1; data row {bad[0] + 1} has {labels[bad[0]]:g}"
-        )
+    labels = check_labels(table[:, -1])
     for cls in (0, 1):
         if not np.any(labels == cls):
             raise DataError(
@@ -141,6 +136,16 @@ def split_xy(table: Array) -> tuple[Array, Array]:
     X = np.ascontiguousarray(table[:, :-1].T)
     Y = labels.reshape(1, -1).copy()
     return X, Y
+
+
+def check_labels(labels: Array) -> Array:
+    """Return ``labels`` (the last column) if every value is 0 or 1, else raise DataError."""
+    bad = np.flatnonzero((labels != 0) & (labels != 1))
+    if bad.size:
+        raise DataError(
+            f"labels (the last column) must be 0 or 1; data row {bad[0] + 1} has {labels[bad[0]]:g}"
+        )
+    return labels
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nn_numpy._io import atomic_write
-from nn_numpy.data import DataError, load_table
+from nn_numpy.data import DataError, check_labels, load_table
 from nn_numpy.model_io import Model, ModelFileError, load_model
 
 PROG = "nn-numpy-predict"
@@ -59,13 +59,10 @@ def split_features(
     if n_cols == n_x:
         return np.ascontiguousarray(table.T), None
     if n_cols == n_x + 1:
-        labels = table[:, -1]
-        bad = np.flatnonzero((labels != 0) & (labels != 1))
-        if bad.size:
-            raise DataError(
-                f"{source}: labels (the last column) must be 0 or 1; "
-                f"data row {bad[0] + 1} has {labels[bad[0]]:g}"
-            )
+        try:
+            labels = check_labels(table[:, -1])
+        except DataError as e:
+            raise DataError(f"{source}: {e}") from None
         return np.ascontiguousarray(table[:, :-1].T), labels
     raise DataError(
         f"{source}: the model takes {n_x} features, so the CSV needs {n_x} columns "
