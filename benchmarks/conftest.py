@@ -87,6 +87,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+@pytest.hookimpl(optionalhook=True)  # defined by pytest-benchmark, which may be absent
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
     machine_info["cpu_model"] = cpu_model()
     machine_info["blas"] = blas_info()
