@@ -166,7 +166,6 @@ def error_scales(params: Params, X: Array, Y: Array) -> dict[str, Any]:
     few units of u times M (with a constant growing like n_x + n_h), so max|ours - ref| / max M
     is ~1e-15 whatever the cancellation.
     """
-    m = X.shape[1]
     W1, b1, W2, b2 = (np.abs(params[k]) for k in ("W1", "b1", "W2", "b2"))
     cache = forward(params, X)
     M_Z1 = W1 @ np.abs(X) + b1  # also bounds A1 = relu(Z1) and its error
@@ -182,15 +181,7 @@ def error_scales(params: Params, X: Array, Y: Array) -> dict[str, Any]:
     z = cache.Z2
     softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
     M_J = float(np.mean(softplus + np.abs(z) + np.abs(A2 - Y) * M_Z2))
-    return {
-        "J": M_J,
-        "dZ2": M_dZ2,
-        "dZ1": M_dZ1,
-        "db2": M_dZ2.sum(axis=1, keepdims=True) / m,
-        "db1": M_dZ1.sum(axis=1, keepdims=True) / m,
-        "dW2": (M_dZ2 @ M_Z1.T) / m,
-        "dW1": (M_dZ1 @ np.abs(X).T) / m,
-    }
+    return _through_bias_and_weight_formulas(M_J, M_dZ2, M_dZ1, M_Z1, X)
 
 
 def underflow_floors(params: Params, X: Array, Y: Array) -> dict[str, Any]:
@@ -200,20 +191,27 @@ def underflow_floors(params: Params, X: Array, Y: Array) -> dict[str, Any]:
     torch flushes to 0: an error up to tiny = 2.2e-308 in dZ2 and J that the backward pass
     then scales like any other error in dZ2 (|W2|^T for dZ1, the means for db and dW).
     """
-    m = X.shape[1]
     tiny = np.finfo(np.float64).tiny
     cache = forward(params, X)
     U_dZ2 = np.full_like(cache.Z2, tiny)
     U_dZ1 = (np.abs(params.W2).T @ U_dZ2) * (cache.Z1 > 0)
     M_A1 = np.abs(params.W1) @ np.abs(X) + np.abs(params.b1)
+    return _through_bias_and_weight_formulas(tiny, U_dZ2, U_dZ1, M_A1, X)
+
+
+def _through_bias_and_weight_formulas(
+    J: float, dZ2: Array, dZ1: Array, A1: Array, X: Array
+) -> dict[str, Any]:
+    """Per-quantity bounds from per-example ones: db = mean(dZ), dW = dZ |A_prev|^T / m."""
+    m = X.shape[1]
     return {
-        "J": tiny,
-        "dZ2": U_dZ2,
-        "dZ1": U_dZ1,
-        "db2": U_dZ2.sum(axis=1, keepdims=True) / m,
-        "db1": U_dZ1.sum(axis=1, keepdims=True) / m,
-        "dW2": (U_dZ2 @ M_A1.T) / m,
-        "dW1": (U_dZ1 @ np.abs(X).T) / m,
+        "J": J,
+        "dZ2": dZ2,
+        "dZ1": dZ1,
+        "db2": dZ2.sum(axis=1, keepdims=True) / m,
+        "db1": dZ1.sum(axis=1, keepdims=True) / m,
+        "dW2": (dZ2 @ A1.T) / m,
+        "dW1": (dZ1 @ np.abs(X).T) / m,
     }
 
 
