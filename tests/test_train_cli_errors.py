@@ -7,21 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from nn_numpy.cli.train import main
-
-ROOT = Path(__file__).parents[1]
-BASIC = str(ROOT / "data" / "basic_dataset.csv")
-
-
-def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """main(argv) in-process: (exit status, stdout, stderr), argparse's SystemExit included."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+from test_train_cli import BASIC, run_cli  # the CLI's in-process runner, shared
 
 
 def csv(text: str) -> Callable[[Path], list[str]]:
