@@ -14,28 +14,22 @@ written), 1 if training diverges (the cost stops being finite).
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from nn_numpy import model_io, plot
-from nn_numpy._io import atomic_write
+from nn_numpy.cli._errors import UsageError, fail
+from nn_numpy.cli._outputs import check_output_path, write_metrics
 from nn_numpy.data import DataError, Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.network import Params, init_params, predict
 from nn_numpy.trainer import Trainer
 
 PROG = "nn-numpy-train"
 COST_POINTS = 500  # the cost curve keeps about this many points, whatever --epochs is
-
-
-class UsageError(Exception):
-    """Bad arguments or data: reported as ``PROG: error: <message>`` with exit status 2."""
 
 
 def _checked(convert: Callable[[str], Any], ok: Callable[[Any], bool], expected: str) -> Any:
@@ -101,18 +95,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save-model", metavar="PATH", help="save the trained model (.npz)")
     p.add_argument("--plot", metavar="PATH", help="draw the data, boundary and cost curve (PNG)")
     return p
-
-
-def _check_output_path(flag: str, path: str) -> None:
-    """Fail before training if ``path`` cannot be written: its directory must exist."""
-    target = Path(path)
-    parent = target.parent
-    if target.is_dir():
-        raise UsageError(f"{flag}: {path} is a directory")
-    if not parent.is_dir():
-        raise UsageError(f"{flag}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise UsageError(f"{flag}: directory {parent} is not writable")
 
 
 class _Progress:
@@ -189,8 +171,7 @@ def _accuracy(params: Params, X: np.ndarray, Y: np.ndarray) -> tuple[float, int]
 
 
 def _fail(message: str, status: int) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return status
+    return fail(PROG, message, status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
     }
     for flag, path in outputs.items():
         if path is not None:
-            _check_output_path(flag, path)
+            check_output_path(flag, path)
     if args.plot is not None:
         try:
             plot.require_matplotlib()
@@ -284,9 +265,7 @@ def _run(args: argparse.Namespace) -> int:
             "test_accuracy": test_acc,
             "cost_curve": {"epochs": cost_epochs, "costs": costs},
         }
-        with atomic_write(args.metrics_json) as f:
-            json.dump(metrics, f, indent=2)
-            f.write("\n")
+        write_metrics(args.metrics_json, metrics)
     return 0
 
 
