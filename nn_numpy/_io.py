@@ -1,35 +1,132 @@
-"""Atomic file writes: a reader never sees a half-written output file."""
+"""Writing output files: one policy for every writer (model, metrics JSON, plot, predictions).
+
+What ``atomic_write(path)`` does depends on what ``path`` is when the write starts:
+
+* a regular file or a new name: the data goes to a temporary file ``.NAME.XXXXXXXX.tmp`` in the
+  same directory, which is then renamed over ``path`` -- a reader never sees a half-written
+  file, and a failed or interrupted write leaves the old file as it was and no temporary file.
+  A new file gets the mode a plain ``open`` would give it (0666 minus the umask); a file that is
+  replaced keeps its mode;
+* a symbolic link: it is followed, and the file it points to is written as above (the link
+  stays a link);
+* anything else -- a character device, a FIFO, a socket: it is opened and written directly, as
+  a shell's ``>`` would (renaming over it would replace the device node with a regular file).
+
+Any ``OSError`` while writing becomes ``WriteError``, whose message is one line naming the path.
+``output_path_problem`` is the matching check made before a program starts its work.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import signal
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import contextmanager, suppress
 from typing import IO
 
+# Signals whose handlers may raise (KeyboardInterrupt, or the CLIs' SIGTERM exception): they are
+# held back while a temporary file is created, so that it always has a name to be cleaned up by.
+_DEFERRED = {signal.SIGINT, signal.SIGTERM}
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+
+class WriteError(OSError):
+    """Writing an output failed; ``str()`` is ``cannot write 'PATH': REASON``, one line."""
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename!r}: {self.strerror}"
+
+
+def output_path_problem(path: str) -> str:
+    """Why ``path`` cannot be written as an output, or "" if it can (checked before the work)."""
+    if path == "":
+        return "the path is empty; give a file name"
+    if path.endswith(os.sep) or (os.altsep and path.endswith(os.altsep)):
+        return f"{path} ends with {os.sep!r}, so it names a directory; give a file name"
+    try:
+        st = os.stat(path)  # follows symbolic links, as the write will
+    except FileNotFoundError:
+        st = None
+    except OSError as e:  # a loop of links, a file used as a directory, no permission
+        return f"{path} cannot be used: {e.strerror}"
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        return f"{path} is a directory"
+    if st is not None and not os.access(path, os.W_OK):
+        return f"{path} is not writable"
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return ""  # a device or FIFO: written in place, its directory does not matter
+    parent = os.path.dirname(os.path.realpath(path))
+    if not os.path.isdir(parent):
+        return f"directory {os.path.dirname(path) or '.'} does not exist"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"directory {os.path.dirname(path) or '.'} is not writable"
+    return ""
 
 
 @contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
-    """Write to a temporary file beside ``path``, then rename it over ``path``.
+    """Open ``path`` for writing under the policy above; ``mode`` is "w" (UTF-8 text) or "wb".
 
-    If the body raises, the temporary file is removed and ``path`` is left untouched.
-    ``mode`` is "w" (text, UTF-8) or "wb" (binary).
+    If the body raises (or a signal turned into an exception arrives), a temporary file is
+    removed and a replaced file is left untouched.
     """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    shown = os.fspath(path)
+    encoding = None if "b" in mode else "utf-8"
+    target = os.path.realpath(shown)  # a symbolic link is followed, never replaced
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as f:
-            yield f
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
+        st: os.stat_result | None = os.stat(target)
+    except OSError:
+        st = None
+    try:
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            with open(target, mode, encoding=encoding) as f:
+                yield f
+            return
+        tmp: str | None = None
+        try:
+            with _signals_deferred():
+                fd, tmp = _create_temp(target)
+            if st is not None:
+                os.fchmod(fd, stat.S_IMODE(st.st_mode))  # a replaced file keeps its mode
+            with os.fdopen(fd, mode, encoding=encoding) as f:
+                yield f
+                f.flush()
+                os.fsync(f.fileno())  # the data is on disk before the name points at it
+            os.replace(tmp, target)
+        except BaseException:
+            if tmp is not None:
+                with suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            raise
+    except WriteError:
         raise
+    except OSError as e:
+        raise WriteError(e.errno, e.strerror or str(e), shown) from None
+
+
+def _create_temp(target: str) -> tuple[int, str]:
+    """Create ``.NAME.XXXXXXXX.tmp`` beside ``target``, with the mode a plain open would give.
+
+    Not ``tempfile.mkstemp``: it creates files 0600, whatever the umask says.
+    """
+    directory, name = os.path.split(target)
+    while True:
+        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for the body; they are delivered when it ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)

@@ -1,15 +1,164 @@
-"""How the command-line programs fail: one line on standard error and an exit status."""
+"""How the command-line programs fail: one line on standard error and a documented exit status.
+
+``run_cli`` wraps a program's work so that nothing reaches the user as a traceback:
+
+====  ==========================================================================
+2     bad arguments or data (``UsageError`` and the program's own input errors)
+1     a failure during the run: a write error (the message names the path), a
+      failure writing standard output, running out of memory, an internal error
+130   interrupted (SIGINT, Ctrl-C)
+143   terminated (SIGTERM)
+====  ==========================================================================
+
+Standard output is written best effort: when its reader goes away (``| head``) the rest is
+discarded and the run goes on, so that the files it was asked to write are still written, and
+the exit status stays 0 -- the reader chose to stop reading. Any other error writing it (a full
+disk) is reported once the run is over, with status 1. Warnings are shown as one line each,
+``PROG: warning: MESSAGE``, never as Python's two-line form with a source path.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from types import FrameType
+from typing import IO, Any
+
+from nn_numpy._io import WriteError
 
 
 class UsageError(Exception):
     """Bad arguments or data: reported as ``PROG: error: <message>`` with exit status 2."""
 
 
+class RunError(Exception):
+    """A failure during the run: reported as ``PROG: error: <message>`` with exit status 1."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived; a BaseException like KeyboardInterrupt, so cleanup code sees it."""
+
+
 def fail(prog: str, message: str, status: int) -> int:
     """Print ``prog: error: message`` on standard error and return ``status``."""
-    print(f"{prog}: error: {message}", file=sys.stderr)
+    with suppress(OSError):  # a closed or full standard error must not turn into a traceback
+        print(f"{prog}: error: {message}", file=sys.stderr, flush=True)
     return status
+
+
+def run_cli(prog: str, work: Callable[[], int], input_errors: tuple[type[Exception], ...]) -> int:
+    """Run ``work`` and turn every way it can end into one line and an exit status (table above).
+
+    ``input_errors`` are the program's exceptions for bad input: exit status 2.
+    """
+    stdout = _BestEffortStdout(sys.stdout)
+    sys.stdout = stdout  # type: ignore[assignment]
+    try:
+        with _signals_as_exceptions(), _one_line_warnings(prog):
+            usage_errors: tuple[type[Exception], ...] = (UsageError, *input_errors)
+            try:
+                status = work()
+                stdout.flush()
+            except usage_errors as e:
+                return fail(prog, str(e), 2)
+            except (RunError, WriteError) as e:
+                return fail(prog, str(e), 1)
+            except KeyboardInterrupt:
+                return fail(prog, "interrupted", 130)
+            except Terminated:
+                return fail(prog, "terminated", 143)
+            except MemoryError:
+                return fail(prog, "out of memory", 1)
+            except OSError as e:
+                where = f"{e.filename}: " if e.filename else ""
+                return fail(prog, f"{where}{e.strerror or e}", 1)
+            except Exception as e:  # a bug: still one line, naming what went wrong
+                return fail(prog, f"internal error: {type(e).__name__}: {e}", 1)
+    finally:
+        sys.stdout = stdout.inner
+    if stdout.error is not None and status == 0:
+        return fail(prog, f"cannot write standard output: {stdout.error.strerror}", 1)
+    return status
+
+
+class _BestEffortStdout:
+    """Standard output that never raises: after an error it discards the rest (see the module)."""
+
+    def __init__(self, inner: IO[str]) -> None:
+        self.inner = inner
+        self.dropped = False
+        self.error: OSError | None = None  # an error other than the reader going away
+
+    def write(self, text: str) -> int:
+        if not self.dropped:
+            self._guard(lambda: self.inner.write(text))
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.dropped:
+            self._guard(self.inner.flush)
+
+    def _guard(self, call: Callable[[], Any]) -> None:
+        try:
+            call()
+        except BrokenPipeError:
+            self._drop()
+        except OSError as e:
+            self.error = e
+            self._drop()
+
+    def _drop(self) -> None:
+        """Discard from now on, and point the descriptor at the null device so that the final
+        flush at exit (of what is still buffered) cannot fail."""
+        self.dropped = True
+        with suppress(OSError, ValueError, AttributeError):  # no descriptor (captured in tests)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self.inner.fileno())
+            os.close(null)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)  # isatty, fileno, encoding, ...
+
+
+@contextmanager
+def _signals_as_exceptions() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt and SIGTERM raises Terminated, once: later signals are
+    ignored while the first one unwinds and temporary files are removed. A signal the parent
+    process set to be ignored stays ignored (as Python itself does for SIGINT)."""
+    signums = (signal.SIGINT, signal.SIGTERM)
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        for s in signums:
+            signal.signal(s, signal.SIG_IGN)
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a caller's thread keeps Python's
+        return
+    saved = {s: signal.getsignal(s) for s in signums}
+    for s, handler in saved.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(s, on_signal)
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+@contextmanager
+def _one_line_warnings(prog: str) -> Iterator[None]:
+    """Show each warning as ``prog: warning: message`` on standard error."""
+
+    def show(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+        with suppress(OSError):
+            print(f"{prog}: warning: {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield

@@ -5,21 +5,25 @@
 The CSV has a header line, then one example per line: either the model's n_features feature
 columns, or those plus a last 0/1 label column. The result is a CSV with one line per example,
 ``probability,prediction`` (P(y = 1 | x) and the class, 1 where P >= 0.5). It goes to standard
-output, or with ``--output`` to that file (written atomically). For labelled data the accuracy is
-reported too: on standard error when the predictions go to standard output (so that output stays
-a clean CSV), on standard output when they go to a file.
+output, or with ``--output`` to that file (written by ``nn_numpy._io``'s output policy). For
+labelled data the accuracy is reported too: on standard error when the predictions go to standard
+output (so that output stays a clean CSV), on standard output when they go to a file.
+
+Exit status: 0 on success, 2 for bad arguments, data, model file or output path, 1 if writing
+fails, 130 on Ctrl-C, 143 on SIGTERM (``nn_numpy.cli._errors``).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
 import numpy as np
 
 from nn_numpy._io import atomic_write
+from nn_numpy.cli._errors import run_cli
+from nn_numpy.cli._outputs import check_outputs
 from nn_numpy.data import DataError, check_labels, load_table
 from nn_numpy.model_io import Model, ModelFileError, load_model
 
@@ -82,12 +86,14 @@ def format_predictions(proba: np.ndarray, classes: np.ndarray) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        model = load_model(args.model)
-        table = load_table(args.data_path)
-        X, labels = split_features(table, model, args.data_path)
-    except (ModelFileError, DataError) as e:
-        return _fail(str(e))
+    return run_cli(PROG, lambda: _run(args), (ModelFileError, DataError))
+
+
+def _run(args: argparse.Namespace) -> int:
+    check_outputs({"--output": args.output}, {"--model": args.model, "--data-path": args.data_path})
+    model = load_model(args.model)
+    table = load_table(args.data_path)
+    X, labels = split_features(table, model, args.data_path)
 
     proba = model.predict_proba(X).ravel()
     classes = (proba >= 0.5).astype(np.int64)
@@ -99,28 +105,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = f"accuracy: {correct / m:.4f} ({correct}/{m} rows correct)\n"
 
     if args.output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            # The reader went away (e.g. `| head`); stop quietly, as other command-line tools do.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
+        # Best effort (cli._errors): a reader that goes away (`| head`) ends the run quietly,
+        # a full disk is reported with exit status 1.
+        sys.stdout.write(text)
+        sys.stdout.flush()
         sys.stderr.write(summary)
         return 0
-    try:
-        with atomic_write(args.output, "w") as f:
-            f.write(text)
-    except OSError as e:
-        return _fail(f"cannot write {args.output!r}: {e.strerror or e}")
+    with atomic_write(args.output, "w") as f:
+        f.write(text)
     print(f"wrote {classes.size} predictions to {args.output}")
     sys.stdout.write(summary)
     return 0
-
-
-def _fail(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ Reads the data (``nn_numpy.data``), holds out a test split, standardizes the fea
 statistics of the train split only, runs full-batch gradient descent (``nn_numpy.Trainer``),
 and reports the cost and the train and test accuracy. The same arguments print the same bytes.
 
-Exit status: 0 on success, 2 for bad arguments or bad data (one message on stderr, nothing
-written), 1 if training diverges (the cost stops being finite).
+Exit status: 0 on success, 2 for bad arguments, bad data or unusable output paths (one message
+on stderr, nothing written), 1 if training diverges (the cost stops being finite) or an output
+cannot be written, 130 on Ctrl-C, 143 on SIGTERM (``nn_numpy.cli._errors``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from nn_numpy import model_io, plot
-from nn_numpy.cli._errors import UsageError, fail
-from nn_numpy.cli._outputs import check_output_path, write_metrics
+from nn_numpy.cli._errors import UsageError, fail, run_cli
+from nn_numpy.cli._outputs import check_outputs, write_metrics
 from nn_numpy.data import DataError, Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.network import Params, init_params, predict
 from nn_numpy.trainer import Trainer
@@ -178,18 +179,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``nn-numpy-train`` and ``python -m nn_numpy.train``."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return _run(args)
-    except (UsageError, DataError) as exc:
-        return _fail(str(exc), 2)
-    except Diverged as exc:
-        return _fail(
-            f"training diverged: {exc}; try a smaller --learning-rate"
-            + ("" if args.standardize else " or drop --no-standardize"),
-            1,
-        )
-    except OSError as exc:  # an output that passed the checks above still failed to write
-        return _fail(f"cannot write {exc.filename}: {exc.strerror}", 1)
+
+    def work() -> int:
+        try:
+            return _run(args)
+        except Diverged as exc:
+            return _fail(
+                f"training diverged: {exc}; try a smaller --learning-rate"
+                + ("" if args.standardize else " or drop --no-standardize"),
+                1,
+            )
+
+    return run_cli(PROG, work, (DataError,))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -199,9 +200,7 @@ def _run(args: argparse.Namespace) -> int:
         "--save-model": args.save_model,
         "--plot": args.plot,
     }
-    for flag, path in outputs.items():
-        if path is not None:
-            check_output_path(flag, path)
+    check_outputs(outputs, {"--data-path": args.data_path})
     if args.plot is not None:
         try:
             plot.require_matplotlib()
