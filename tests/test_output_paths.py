@@ -352,7 +352,7 @@ def test_metrics_json_is_strict_json(data, tmp_path, capsys):
 @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
 def test_metrics_with_a_non_finite_number_are_refused_and_nothing_written(value, tmp_path):
     path = tmp_path / "m.json"
-    with pytest.raises(RunError, match="--metrics-json: not writing .*Out of range float"):
+    with pytest.raises(RunError, match=r"--metrics-json: not writing .*Out of range float"):
         write_metrics(str(path), {"final_cost": value})
     assert list(tmp_path.iterdir()) == []
 
