@@ -2,8 +2,8 @@
 
 What ``atomic_write(path)`` does depends on what ``path`` is when the write starts:
 
-* a regular file or a new name: the data goes to a temporary file ``.NAME.XXXXXXXX.tmp`` in the
-  same directory, which is then renamed over ``path`` -- a reader never sees a half-written
+* a regular file or a new name: the data goes to a temporary file ``.NAME.<16 hex>.tmp`` in
+  the same directory, which is then renamed over ``path`` -- a reader never sees a half-written
   file, and a failed or interrupted write leaves the old file as it was and no temporary file.
   A new file gets the mode a plain ``open`` would give it (0666 minus the umask); a file that is
   replaced keeps its mode;
@@ -20,15 +20,10 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import IO
-
-# Signals whose handlers may raise (KeyboardInterrupt, or the CLIs' SIGTERM exception): they are
-# held back while a temporary file is created, so that it always has a name to be cleaned up by.
-_DEFERRED = {signal.SIGINT, signal.SIGTERM}
 
 
 class WriteError(OSError):
@@ -84,17 +79,28 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
                 yield f
             return
         tmp: str | None = None
+        fd = -1  # the temporary file's descriptor until a file object owns it
         try:
-            with _signals_deferred():
-                fd, tmp = _create_temp(target)
+            # The name is recorded before the file is created: a signal arriving at any moment
+            # finds it in ``tmp`` for the cleanup below (unlinking a name not yet created is
+            # harmless; a name taken by someone else is never recorded as ours).
+            while fd < 0:
+                tmp = _temp_name(target)
+                try:
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                except FileExistsError:
+                    tmp = None
             if st is not None:
                 os.fchmod(fd, stat.S_IMODE(st.st_mode))  # a replaced file keeps its mode
             with os.fdopen(fd, mode, encoding=encoding) as f:
+                fd = -1
                 yield f
                 f.flush()
                 os.fsync(f.fileno())  # the data is on disk before the name points at it
-            os.replace(tmp, target)
+            os.replace(tmp, target)  # type: ignore[arg-type]  # set once fd >= 0
         except BaseException:
+            if fd >= 0:
+                os.close(fd)
             if tmp is not None:
                 with suppress(FileNotFoundError):
                     os.unlink(tmp)
@@ -105,28 +111,11 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
         raise WriteError(e.errno, e.strerror or str(e), shown) from None
 
 
-def _create_temp(target: str) -> tuple[int, str]:
-    """Create ``.NAME.XXXXXXXX.tmp`` beside ``target``, with the mode a plain open would give.
+def _temp_name(target: str) -> str:
+    """``.NAME.XXXXXXXXXXXXXXXX.tmp`` beside ``target``.
 
-    Not ``tempfile.mkstemp``: it creates files 0600, whatever the umask says.
+    The file is created with ``os.open(..., 0o666)``, not ``tempfile.mkstemp``: the kernel then
+    applies the umask as for any new file, where mkstemp makes every file 0600.
     """
     directory, name = os.path.split(target)
-    while True:
-        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-
-
-@contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back for the body; they are delivered when it ends."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    return os.path.join(directory, f".{name}.{secrets.token_hex(8)}.tmp")
