@@ -10,7 +10,9 @@ What ``atomic_write(path)`` does depends on what ``path`` is when the write star
 * a symbolic link: it is followed, and the file it points to is written as above (the link
   stays a link);
 * anything else -- a character device, a FIFO, a socket: it is opened and written directly, as
-  a shell's ``>`` would (renaming over it would replace the device node with a regular file).
+  a shell's ``>`` would (renaming over it would replace the device node with a regular file);
+* the file this process's standard output or error goes to (``/dev/stdout`` with ``> log``):
+  it is appended to, after flushing them, so that the log keeps what was printed before.
 
 Any ``OSError`` while writing becomes ``WriteError``, whose message is one line naming the path.
 ``output_path_problem`` is the matching check made before a program starts its work.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import IO
@@ -68,16 +71,22 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     """
     shown = os.fspath(path)
     encoding = None if "b" in mode else "utf-8"
-    target = os.path.realpath(shown)  # a symbolic link is followed, never replaced
     try:
-        st: os.stat_result | None = os.stat(target)
+        st: os.stat_result | None = os.stat(shown)  # as the kernel follows links (/proc too)
     except OSError:
         st = None
     try:
-        if st is not None and not stat.S_ISREG(st.st_mode):
-            with open(target, mode, encoding=encoding) as f:
+        if st is not None and (not stat.S_ISREG(st.st_mode) or _is_standard_stream(st)):
+            # A device, FIFO or this process's own stdout/stderr (/dev/stdout): write in place,
+            # appending to a regular file so that what was printed before stays.
+            direct = mode if not stat.S_ISREG(st.st_mode) else mode.replace("w", "a")
+            for stream in (sys.stdout, sys.stderr):  # what they hold comes first
+                with suppress(OSError, ValueError, AttributeError):
+                    stream.flush()
+            with open(shown, direct, encoding=encoding) as f:
                 yield f
             return
+        target = os.path.realpath(shown)  # a symbolic link is followed, never replaced
         tmp: str | None = None
         fd = -1  # the temporary file's descriptor until a file object owns it
         try:
@@ -109,6 +118,15 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
         raise
     except OSError as e:
         raise WriteError(e.errno, e.strerror or str(e), shown) from None
+
+
+def _is_standard_stream(st: os.stat_result) -> bool:
+    """Is ``st`` the file this process's standard output or error writes to?"""
+    for fd in (1, 2):
+        with suppress(OSError):
+            if os.path.samestat(st, os.fstat(fd)):
+                return True
+    return False
 
 
 def _temp_name(target: str) -> str:

@@ -172,7 +172,17 @@ def _console_script(name: str) -> str:
     return str(script)
 
 
-def test_train_piped_into_head_still_saves_the_model_and_exits_0(workdir):
+BUFFERING = pytest.mark.parametrize("unbuffered", ["", "1"], ids=["buffered", "unbuffered"])
+
+
+def _env(unbuffered: str) -> dict[str, str]:
+    """Standard output block-buffered (the default for a pipe) or not (PYTHONUNBUFFERED=1)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return {**env, "PYTHONPATH": str(ROOT), **({"PYTHONUNBUFFERED": "1"} if unbuffered else {})}
+
+
+@BUFFERING
+def test_train_piped_into_head_still_saves_the_model_and_exits_0(workdir, unbuffered):
     """`nn-numpy-train --print-every 1 --save-model m.npz | head -1`: 20000 epoch lines are far
     more than a pipe holds, so the reader is certainly gone before training ends."""
     train = _console_script("nn-numpy-train")
@@ -181,7 +191,12 @@ def test_train_piped_into_head_still_saves_the_model_and_exits_0(workdir):
         "--metrics-json m.json | head -1; exit ${PIPESTATUS[0]}"
     )
     result = subprocess.run(
-        ["bash", "-c", command], cwd=workdir, capture_output=True, text=True, check=False
+        ["bash", "-c", command],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=_env(unbuffered),
     )
     assert result.returncode == 0
     assert result.stdout.startswith("data: data.csv (12 examples")
@@ -190,13 +205,14 @@ def test_train_piped_into_head_still_saves_the_model_and_exits_0(workdir):
     assert (workdir / "m.json").read_text().endswith("}\n")
 
 
-def test_train_with_stdout_closed_by_the_reader_before_the_first_line_exits_0(workdir):
+@BUFFERING
+def test_train_with_stdout_closed_by_the_reader_before_the_first_line_exits_0(workdir, unbuffered):
     child = subprocess.Popen(
         [sys.executable, "-m", "nn_numpy.train", *TRAIN, "--save-model", "m.npz"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=workdir,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=_env(unbuffered),
     )
     assert child.stdout is not None
     child.stdout.close()  # the reader is gone before anything is written
@@ -206,14 +222,20 @@ def test_train_with_stdout_closed_by_the_reader_before_the_first_line_exits_0(wo
     assert load_model(workdir / "m.npz").hidden_size == 5
 
 
-def test_predict_piped_into_head_exits_0_without_a_traceback(workdir):
+@BUFFERING
+def test_predict_piped_into_head_exits_0_without_a_traceback(workdir, unbuffered):
     predict = _console_script("nn-numpy-predict")
     save_model(workdir / "model.npz", init_params(2, 4, 1), Standardizer.identity(2), np.float64)
     big = np.tile(np.loadtxt(BASIC, delimiter=",", skiprows=1), (2000, 1))
     np.savetxt(workdir / "big.csv", big, delimiter=",", header="x1,x2,y", comments="", fmt="%g")
     command = f"{predict} --model model.npz --data-path big.csv | head -1; exit ${{PIPESTATUS[0]}}"
     result = subprocess.run(
-        ["bash", "-c", command], cwd=workdir, capture_output=True, text=True, check=False
+        ["bash", "-c", command],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=_env(unbuffered),
     )
     assert result.returncode == 0
     assert result.stdout == "probability,prediction\n"

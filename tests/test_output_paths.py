@@ -384,3 +384,46 @@ def test_predict_to_a_full_stdout_is_one_line_exit_1(data, model, tmp_path):
         "No space left on device"
     )
     assert "Traceback" not in result.stderr and len(lines) == 2  # the accuracy, then the error
+
+
+# --- an output that is this process's own standard output (/dev/stdout) ------------------------
+
+
+def _train_with_metrics_to_own_stdout(tmp_path: Path, stdout: object) -> subprocess.Popen[bytes]:
+    """Run train with --metrics-json a link to /proc/self/fd/1 (what /dev/stdout is), with
+    stdout block-buffered (as it is by default for a pipe or file) so that order is tested."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    link = tmp_path / "stdout.json"
+    link.symlink_to("/proc/self/fd/1")
+    argv = ["--data-path", str(BASIC), "--epochs", "3", "--metrics-json", str(link)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "nn_numpy.train", *argv],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="needs /proc")
+def test_metrics_to_own_stdout_pipe_follows_the_report(tmp_path):
+    child = _train_with_metrics_to_own_stdout(tmp_path, subprocess.PIPE)
+    out, err = child.communicate(timeout=60)
+    assert (child.returncode, err) == (0, b"")
+    report, _, metrics = out.decode().partition("test accuracy:")
+    assert report.startswith("data: ")
+    assert _strict(metrics[metrics.index("\n") + 1 :])["epochs"] == 3  # type: ignore[index]
+    assert (tmp_path / "stdout.json").is_symlink()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="needs /proc")
+def test_metrics_to_own_stdout_file_is_appended_not_replaced(tmp_path):
+    log = tmp_path / "log.txt"
+    with open(log, "wb") as stdout:
+        child = _train_with_metrics_to_own_stdout(tmp_path, stdout)
+        _, err = child.communicate(timeout=60)
+        inode = os.fstat(stdout.fileno()).st_ino
+    assert (child.returncode, err) == (0, b"")
+    assert log.stat().st_ino == inode
+    report, _, metrics = log.read_text().partition("test accuracy:")
+    assert report.startswith("data: ")
+    assert _strict(metrics[metrics.index("\n") + 1 :])["epochs"] == 3  # type: ignore[index]
