@@ -427,3 +427,15 @@ def test_metrics_to_own_stdout_file_is_appended_not_replaced(tmp_path):
     report, _, metrics = log.read_text().partition("test accuracy:")
     assert report.startswith("data: ")
     assert _strict(metrics[metrics.index("\n") + 1 :])["epochs"] == 3  # type: ignore[index]
+
+
+def test_output_through_a_symlink_loop_is_refused(data, tmp_path, capsys):
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+    expected = f"--metrics-json: {loop} cannot be used: Too many levels of symbolic links"
+    _refused(*run("metrics", loop, data, capsys), expected)
+
+
+def test_output_under_a_file_is_refused(data, tmp_path, capsys):
+    path = data / "m.json"
+    _refused(*run("metrics", path, data, capsys), f"{path} cannot be used: Not a directory")
