@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -115,3 +116,17 @@ def test_train_with_stdout_on_a_full_device_still_saves_the_model_and_exits_1(tm
         "nn-numpy-train: error: cannot write standard output: No space left on device\n"
     )
     assert (tmp_path / "m.npz").stat().st_size > 0
+
+
+def test_after_the_first_signal_further_ones_are_ignored_until_the_run_ends():
+    """A second Ctrl-C or SIGTERM cannot interrupt the cleanup the first one started."""
+    from nn_numpy.cli._errors import _signals_as_exceptions
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    with _signals_as_exceptions():
+        with pytest.raises(Terminated):
+            os.kill(os.getpid(), signal.SIGTERM)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGINT)  # ignored: no KeyboardInterrupt
+    assert {s: signal.getsignal(s) for s in before} == before

@@ -439,3 +439,17 @@ def test_output_through_a_symlink_loop_is_refused(data, tmp_path, capsys):
 def test_output_under_a_file_is_refused(data, tmp_path, capsys):
     path = data / "m.json"
     _refused(*run("metrics", path, data, capsys), f"{path} cannot be used: Not a directory")
+
+
+def test_failed_rename_is_a_write_error_naming_the_path_and_leaves_no_temp_file(
+    tmp_path, monkeypatch
+):
+    def cross_device(src: str, dst: str) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "replace", cross_device)
+    path = tmp_path / "out.txt"
+    with pytest.raises(WriteError) as info, atomic_write(path) as f:
+        f.write("data")
+    assert str(info.value) == f"cannot write {str(path)!r}: Invalid cross-device link"
+    assert list(tmp_path.iterdir()) == []
