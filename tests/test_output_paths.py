@@ -453,3 +453,11 @@ def test_failed_rename_is_a_write_error_naming_the_path_and_leaves_no_temp_file(
         f.write("data")
     assert str(info.value) == f"cannot write {str(path)!r}: Invalid cross-device link"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_name_at_the_file_name_limit_is_written(tmp_path):
+    path = tmp_path / ("m" * 250 + ".csv")  # 254 bytes: the temporary name must not exceed 255
+    with atomic_write(path) as f:
+        f.write("ok")
+    assert path.read_text() == "ok"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
