@@ -136,5 +136,5 @@ def _temp_name(target: str) -> str:
     applies the umask as for any new file, where mkstemp makes every file 0600.
     """
     directory, name = os.path.split(target)
-    # At most 200 characters of the name, so that a name near the 255-byte limit still fits.
-    return os.path.join(directory, f".{name[:200]}.{secrets.token_hex(8)}.tmp")
+    short = os.fsdecode(os.fsencode(name)[:200])  # a name near the 255-byte limit still fits
+    return os.path.join(directory, f".{short}.{secrets.token_hex(8)}.tmp")

@@ -455,8 +455,10 @@ def test_failed_rename_is_a_write_error_naming_the_path_and_leaves_no_temp_file(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_output_name_at_the_file_name_limit_is_written(tmp_path):
-    path = tmp_path / ("m" * 250 + ".csv")  # 254 bytes: the temporary name must not exceed 255
+@pytest.mark.parametrize("char", ["m", "é"])
+def test_output_name_at_the_file_name_limit_is_written(char, tmp_path):
+    """254 bytes (é is two in UTF-8): the temporary file's name must still fit in 255."""
+    path = tmp_path / (char * (250 // len(char.encode())) + ".csv")
     with atomic_write(path) as f:
         f.write("ok")
     assert path.read_text() == "ok"
