@@ -98,8 +98,10 @@ def no_temp_files(directory: Path) -> bool:
 # --- regular files: atomic, modes like a plain open ------------------------------------------
 
 
-@pytest.mark.parametrize("writer", WRITERS)
-@pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
+@pytest.mark.parametrize(
+    ("writer", "mask"),
+    [*((w, 0o027) for w in WRITERS), ("metrics", 0o022), ("metrics", 0o002), ("metrics", 0o077)],
+)
 def test_new_output_file_mode_follows_the_umask(writer, mask, data, tmp_path, capsys):
     path = tmp_path / NAMES[writer]
     old = os.umask(mask)
