@@ -465,3 +465,8 @@ def test_output_name_at_the_file_name_limit_is_written(char, tmp_path):
         f.write("ok")
     assert path.read_text() == "ok"
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_plot_naming_the_data_path_says_so_rather_than_asking_for_png(data, capsys):
+    _refused(*run("plot", data, data, capsys), f"--plot: {data} is the --data-path input; "
+             "writing it would overwrite the input, give another path")  # fmt: skip

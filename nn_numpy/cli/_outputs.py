@@ -29,8 +29,6 @@ def check_outputs(outputs: Mapping[str, str | None], inputs: Mapping[str, str | 
         problem = output_path_problem(path)
         if problem:
             raise UsageError(f"{flag}: {problem}")
-        if flag in PNG_FLAGS and not path.lower().endswith(".png") and not _is_special(path):
-            raise UsageError(f"{flag}: writes a PNG image, so the path must end in .png: {path}")
     flags = list(given)
     for i, flag in enumerate(flags):
         for other in flags[:i]:
@@ -45,6 +43,9 @@ def check_outputs(outputs: Mapping[str, str | None], inputs: Mapping[str, str | 
                     f"{flag}: {given[flag]} is the {in_flag} input; writing it would overwrite "
                     "the input, give another path"
                 )
+    for flag, path in given.items():
+        if flag in PNG_FLAGS and not path.lower().endswith(".png") and not _is_special(path):
+            raise UsageError(f"{flag}: writes a PNG image, so the path must end in .png: {path}")
 
 
 def same_file(a: str, b: str) -> bool:
