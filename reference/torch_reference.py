@@ -12,72 +12,22 @@ also checks that ``nn_numpy`` reads the columns of ``X`` as examples (the seed's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Protocol
-
 import numpy as np
 import torch
 from numpy.typing import ArrayLike, NDArray
 
+from nn_numpy.check.autograd import (
+    PARAM_NAMES,
+    AutogradResult,
+    ParamsLike,
+    torch_model,
+    one_thread,
+    as_tensor,
+    autograd_gradients,
+)
+
 Array = NDArray[np.float64]
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
-
-
-class ParamsLike(Protocol):
-    def __getitem__(self, name: str) -> Any: ...
-
-
-@dataclass(frozen=True)
-class AutogradResult:
-    """Cost and autograd derivatives, in the derivation's layout (one example per column).
-
-    ``dJ_dZ1`` and ``dJ_dZ2`` are derivatives of the *mean* cost J, so they are 1/m times the
-    per-example ``dZ`` of the derivation: compare ``dZ[l]`` with ``m * dJ_dZ[l]``.
-    """
-
-    cost: float
-    dW1: Array  # (n_h, n_x)
-    db1: Array  # (n_h, 1)
-    dW2: Array  # (1, n_h)
-    db2: Array  # (1, 1)
-    dJ_dZ1: Array  # (n_h, m)
-    dJ_dZ2: Array  # (1, m)
-    Z1: Array  # (n_h, m), forward values, for error scales and masks
-    Z2: Array  # (1, m)
-
-
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one thread: for these tiny matrices threads only add overhead and noise."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-def _tensor(a: ArrayLike) -> torch.Tensor:
-    return torch.tensor(np.array(a, dtype=np.float64), dtype=torch.float64)
-
-
-def _model(params: ParamsLike) -> torch.nn.Sequential:
-    """Linear(n_x, n_h) -> ReLU -> Linear(n_h, 1), float64, weights copied from ``params``."""
-    W1, b1, W2, b2 = (_tensor(params[name]) for name in PARAM_NAMES)
-    n_h, n_x = W1.shape
-    model = torch.nn.Sequential(
-        torch.nn.Linear(n_x, n_h, dtype=torch.float64),
-        torch.nn.ReLU(),
-        torch.nn.Linear(n_h, 1, dtype=torch.float64),
-    )
-    with torch.no_grad():
-        model[0].weight.copy_(W1)  # nn.Linear stores weight as (out, in): same as W[1]
-        model[0].bias.copy_(b1.reshape(-1))
-        model[2].weight.copy_(W2)
-        model[2].bias.copy_(b2.reshape(-1))
-    return model
+__all__ = ["AutogradResult", "autograd_gradients"]  # re-exported: the tests import them from here
 
 
 def _numpy_params(model: torch.nn.Sequential) -> dict[str, Array]:
@@ -93,35 +43,6 @@ def _cost(model: torch.nn.Sequential, X: torch.Tensor, Y: torch.Tensor) -> torch
     return torch.nn.functional.binary_cross_entropy_with_logits(model(X), Y, reduction="mean")
 
 
-def autograd_gradients(params: ParamsLike, X: ArrayLike, Y: ArrayLike) -> AutogradResult:
-    """J = mean BCE-with-logits(Z2, Y) and its autograd derivatives w.r.t. W1, b1, W2, b2, Z1, Z2.
-
-    ``X`` is (n_x, m) and ``Y`` is (1, m), as in the derivation.
-    """
-    model = _model(params)
-    Xt, Yt = _tensor(X).T, _tensor(Y).T  # torch layout: (m, n_x) and (m, 1)
-    with _one_thread():
-        Z1 = model[0](Xt)
-        Z1.retain_grad()
-        Z2 = model[2](model[1](Z1))
-        Z2.retain_grad()
-        J = torch.nn.functional.binary_cross_entropy_with_logits(Z2, Yt, reduction="mean")
-        J.backward()
-    assert Z1.grad is not None and Z2.grad is not None
-    grads = {name: p.grad.numpy() for name, p in zip(PARAM_NAMES, model.parameters(), strict=True)}
-    return AutogradResult(
-        cost=float(J.item()),
-        dW1=grads["W1"].copy(),
-        db1=grads["b1"].reshape(-1, 1).copy(),
-        dW2=grads["W2"].copy(),
-        db2=grads["b2"].reshape(1, 1).copy(),
-        dJ_dZ1=Z1.grad.numpy().T.copy(),
-        dJ_dZ2=Z2.grad.numpy().T.copy(),
-        Z1=Z1.detach().numpy().T.copy(),
-        Z2=Z2.detach().numpy().T.copy(),
-    )
-
-
 def per_example_weight_gradients(
     params: ParamsLike, X: ArrayLike, Y: ArrayLike
 ) -> list[dict[str, Array]]:
@@ -129,8 +50,8 @@ def per_example_weight_gradients(
     X_arr, Y_arr = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     out = []
     for i in range(X_arr.shape[1]):
-        model = _model(params)
-        _cost(model, _tensor(X_arr[:, i : i + 1]).T, _tensor(Y_arr[:, i : i + 1]).T).backward()
+        model = torch_model(params)
+        _cost(model, as_tensor(X_arr[:, i : i + 1]).T, as_tensor(Y_arr[:, i : i + 1]).T).backward()
         out.append(
             {"W1": model[0].weight.grad.numpy().copy(), "W2": model[2].weight.grad.numpy().copy()}
         )
@@ -145,10 +66,10 @@ def train_sgd(
     epochs: int,
 ) -> dict[str, Array]:
     """``epochs`` full-batch steps of torch.optim.SGD (no momentum): the final parameters."""
-    model = _model(params)
-    Xt, Yt = _tensor(X).T, _tensor(Y).T
+    model = torch_model(params)
+    Xt, Yt = as_tensor(X).T, as_tensor(Y).T
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, momentum=0.0)
-    with _one_thread():
+    with one_thread():
         for _ in range(epochs):
             optimizer.zero_grad()
             _cost(model, Xt, Yt).backward()
@@ -159,13 +80,13 @@ def train_sgd(
 def predict(params: ParamsLike, X: ArrayLike) -> NDArray[np.int64]:
     """Labels from the torch model: 1 where sigmoid(Z2) >= 0.5, shape (1, m)."""
     with torch.no_grad():
-        proba = torch.sigmoid(_model(params)(_tensor(X).T)).numpy().T
+        proba = torch.sigmoid(torch_model(params)(as_tensor(X).T)).numpy().T
     return (proba >= 0.5).astype(np.int64)
 
 
 def sigmoid_derivative(z: ArrayLike) -> Array:
     """d sigma(z) / dz by autograd of ``torch.sigmoid``, elementwise."""
-    zt = _tensor(z).requires_grad_()
+    zt = as_tensor(z).requires_grad_()
     torch.sigmoid(zt).sum().backward()
     assert zt.grad is not None
     return zt.grad.numpy().copy()
@@ -173,8 +94,8 @@ def sigmoid_derivative(z: ArrayLike) -> Array:
 
 def loss_derivative_wrt_output(a: ArrayLike, y: ArrayLike) -> Array:
     """dL/da by autograd of the seed's L(a, y) = -(y log a + (1 - y) log(1 - a)), elementwise."""
-    at = _tensor(a).requires_grad_()
-    yt = _tensor(y)
+    at = as_tensor(a).requires_grad_()
+    yt = as_tensor(y)
     (-(yt * torch.log(at) + (1 - yt) * torch.log1p(-at))).sum().backward()
     assert at.grad is not None
     return at.grad.numpy().copy()

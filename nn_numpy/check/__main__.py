@@ -1,0 +1,7 @@
+"""``python -m nn_numpy.check TARGET``: the same as ``nn-numpy-check TARGET``."""
+
+import sys
+
+from nn_numpy.check.cli import main
+
+sys.exit(main())

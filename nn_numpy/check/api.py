@@ -1,0 +1,111 @@
+"""``check_gradients(fn)``: run the user's function on every case and judge each quantity.
+
+A quantity passes when, on every case, it has the expected shape, finite entries and a relative
+error max|yours - expected| / max|expected| within the tolerance of its dtype (``tolerance``).
+Expected values come from the readable network, confirmed on every case by finite differences
+and, when torch can be imported, by autograd (``oracles.confirm``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nn_numpy.check.cases import Case, checker_cases
+from nn_numpy.check.contract import call_user
+from nn_numpy.check.diagnose import Context, diagnose
+from nn_numpy.check.measures import Worst, relative_error, worst_index
+from nn_numpy.check.oracles import confirm, oracle_names, readable
+from nn_numpy.check.report import CheckReport, Row
+
+ORDER = ("dZ2", "dZ1", "dW1", "db1", "dW2", "db2", "J")
+TOL_FLOAT64 = 1e-6
+TOL_LOWER = 1e-3  # float32 and narrower: rounding ~1e-7 per operation, sums of thousands
+
+
+def tolerance(value: NDArray[Any]) -> float:
+    """Relative error allowed: 1e-6 for float64 (and integer) results, 1e-3 for narrower floats.
+
+    A wrong formula is off by 1e-2 or more on some case; a correct float64 one by ~1e-15 (by
+    ~1e-8 with the usual log(a + 1e-8) guard), a correct float32 one by ~1e-6.
+    """
+    if value.dtype.kind == "f" and np.finfo(value.dtype).bits < 64:
+        return TOL_LOWER
+    return TOL_FLOAT64
+
+
+def conform(value: NDArray[Any], shape: tuple[int, ...]) -> NDArray[Any] | None:
+    """``value`` in ``shape`` if it is accepted as that shape, else None.
+
+    Accepted: the same shape, or (for b2 and J) the same single number in any shape that
+    ``b - learning_rate * db`` broadcasts without changing b's shape, e.g. () or (1,) for (1, 1).
+    """
+    if value.shape == shape:
+        return value
+    if value.size == int(np.prod(shape)) == 1:
+        return value.reshape(shape)
+    return None
+
+
+def check_gradients(
+    fn: Callable[..., Any],
+    *,
+    cases: Sequence[Case] | None = None,
+    use_torch: bool = True,
+    name: str | None = None,
+) -> CheckReport:
+    """Check ``fn(W1, b1, W2, b2, X, Y) -> {dW1, db1, dW2, db2[, dZ1, dZ2, J]}`` on every case.
+
+    Raises ``UsageError`` (the result breaks the contract) or ``UserCodeError`` (``fn`` raised,
+    with its exception as ``__cause__``).
+    """
+    name = name or getattr(fn, "__name__", "function")
+    cases = checker_cases() if cases is None else list(cases)
+    per_case = []
+    for case in cases:
+        expected = readable(case.params, case.X, case.Y)
+        confirm(case.name, case.params, case.X, case.Y, expected, use_torch)
+        per_case.append((case, Context.of(case, expected), call_user(fn, case, name)))
+    returned = [q for q in ORDER if all(q in user for _, _, user in per_case)]
+    rows = {q: _judge(q, per_case) for q in returned}
+    wrong = {q for q, row in rows.items() if not row.ok}
+    judged = [(c, user) for _, c, user in per_case]
+    for q in ORDER:
+        if q in wrong:
+            rows[q].diagnosis = _non_finite(q, per_case) or diagnose(q, judged, rows[q].tol, wrong)
+    return CheckReport(
+        target=name,
+        rows=[rows[q] for q in returned],
+        oracles=oracle_names(use_torch),
+        cases=[case.name for case in cases],
+        not_returned=[q for q in ORDER if q not in returned],
+    )
+
+
+def _judge(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]) -> Row:
+    """Worst relative error of ``q`` over the cases, and pass/fail."""
+    worst, ok, tol = Worst(), True, TOL_FLOAT64
+    for case, c, user in per_case:
+        expected = np.asarray(c.correct[q], dtype=np.float64)
+        value = conform(user[q], expected.shape)
+        tol = max(tol, tolerance(user[q]))
+        if value is None or not np.all(np.isfinite(value)):
+            ok = False
+            continue
+        err = relative_error(value, expected)
+        worst.update(err, case.name, worst_index(value, expected))
+        ok = ok and err <= tolerance(user[q])
+    return Row(q, ok, worst.error, worst.case, worst.index, tol=tol)
+
+
+def _non_finite(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]) -> str:
+    for case, _, user in per_case:
+        bad = ~np.isfinite(np.asarray(user[q], dtype=np.float64))
+        if np.any(bad):
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            kind = "nan" if np.isnan(np.asarray(user[q], dtype=np.float64)[bad]).any() else "inf"
+            return f"non-finite values ({kind}), first at {list(where)} on case '{case.name}'"
+    return ""

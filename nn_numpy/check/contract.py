@@ -1,0 +1,75 @@
+"""The contract with the user's function, and the errors that stop a check (exit status 2).
+
+``f(W1, b1, W2, b2, X, Y) -> result`` where ``result`` is a mapping (a dict) or any object with
+attributes holding at least dW1, db1, dW2, db2, and optionally dZ1, dZ2 and the cost under J
+or cost. Extra keys are ignored. Values may be any real array (any float dtype, or a number).
+
+What stops the check (``UsageError``, one line, exit 2): a result without the required keys,
+or a value that is not an array of real numbers. What is a failing formula instead (exit 1,
+with a diagnosis): a value of the wrong shape, with non-finite entries, or with wrong numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nn_numpy.check.cases import Case
+
+REQUIRED = ("dW1", "db1", "dW2", "db2")
+OPTIONAL = ("dZ2", "dZ1")
+COST_KEYS = ("J", "cost")
+CONTRACT = "needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost"
+
+
+class UsageError(Exception):
+    """The check cannot run: one line for stderr, exit status 2."""
+
+
+class UserCodeError(Exception):
+    """The user's function raised; ``__cause__`` is their exception (its traceback is theirs)."""
+
+    def __init__(self, case: str) -> None:
+        super().__init__(f"your function raised on case '{case}'")
+        self.case = case
+
+
+def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArray[Any]]:
+    """Call ``fn`` on copies of the case's arrays (float64) and read its result."""
+    p = case.params
+    args = [np.array(a, dtype=np.float64) for a in (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)]
+    try:
+        result = fn(*args)
+    except Exception as exc:
+        raise UserCodeError(case.name) from exc
+    return read_result(result, name)
+
+
+def read_result(result: Any, name: str) -> dict[str, NDArray[Any]]:
+    """The user's quantities as arrays, by our names (the cost as "J")."""
+    if isinstance(result, Mapping):
+        present, get = (lambda k: k in result), result.__getitem__
+    else:
+        present, get = (lambda k: hasattr(result, k)), (lambda k: getattr(result, k))
+    missing = [key for key in REQUIRED if not present(key)]
+    if missing:
+        kind = type(result).__name__
+        raise UsageError(f"{name} returned a {kind} without {', '.join(missing)} ({CONTRACT})")
+    values = {key: _real_array(key, get(key)) for key in (*OPTIONAL, *REQUIRED) if present(key)}
+    cost_key = next((key for key in COST_KEYS if present(key)), None)
+    if cost_key is not None:
+        values["J"] = _real_array(cost_key, get(cost_key))
+    return values
+
+
+def _real_array(key: str, value: Any) -> NDArray[Any]:
+    try:
+        array = np.asarray(value)
+    except Exception as exc:  # e.g. a torch tensor that requires grad
+        raise UsageError(f"{key} cannot be read as an array ({type(exc).__name__}: {exc})") from exc
+    if array.dtype.kind not in "fiu":
+        raise UsageError(f"{key} is not an array of real numbers (dtype {array.dtype})")
+    return array

@@ -1,0 +1,184 @@
+"""A catalogue of known backprop mistakes, and the diagnosis that names the one a user made.
+
+Every mistake is a wrong version of one formula, applied to the correct values of a case:
+
+* Box 1 (dZ2) and Box 2 (dZ1) mistakes replace that formula; everything computed after it
+  (dZ1, dW, db) is then recomputed with the correct formulas, so a dW1 that is wrong *because*
+  dZ1 is wrong is recognised even when the user does not return dZ1.
+* Output mistakes transform a finished quantity: times m, divided by m, transposed, negated.
+* "Fix X first": when the user returns dZ2 or dZ1, the correct formulas are also applied to
+  *their* dZ; if that reproduces their dW1, it is wrong only because their dZ1 is.
+
+The diagnosis is the first candidate that matches the user's value on every case (a mistake
+that is invisible on some case, like a missing 1/m at m = 1, matches there too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nn_numpy.check.cases import Case
+from nn_numpy.network import forward
+
+Array = NDArray[Any]
+DOWNSTREAM = {"dZ2": ("dZ1", "dW2", "db2", "dW1", "db1"), "dZ1": ("dW1", "db1")}
+
+
+@dataclass(frozen=True)
+class Context:
+    """A case's forward values and correct quantities."""
+
+    X: Array
+    Y: Array
+    W2: Array
+    Z1: Array
+    A1: Array
+    Z2: Array
+    A2: Array
+    m: int
+    correct: dict[str, Any]
+
+    @classmethod
+    def of(cls, case: Case, correct: dict[str, Any]) -> Context:
+        c = forward(case.params, case.X)
+        return cls(case.X, case.Y, case.params.W2, c.Z1, c.A1, c.Z2, c.A2, case.X.shape[1], correct)
+
+
+def propagate(c: Context, dZ2: Array, dZ1: Array | None = None) -> dict[str, Array]:
+    """The correct formulas after Box 1 (and after Box 2 if ``dZ1`` is given)."""
+    if dZ1 is None:
+        dZ1 = (c.W2.T @ dZ2) * (c.Z1 > 0)  # Box 2
+    return {
+        "dZ2": dZ2,
+        "dZ1": dZ1,
+        "dW2": dZ2 @ c.A1.T / c.m,
+        "db2": dZ2.sum(axis=1, keepdims=True) / c.m,
+        "dW1": dZ1 @ c.X.T / c.m,
+        "db1": dZ1.sum(axis=1, keepdims=True) / c.m,
+    }
+
+
+# Box 1 and Box 2 replaced: (quantity, diagnosis, wrong formula of the context).
+FORMULA_MISTAKES: list[tuple[str, str, Callable[[Context], Array]]] = [
+    ("dZ2", "extra sigma' factor: dZ2 = (A2 - Y) * A2 (1 - A2), but A2 - Y already "
+     "includes sigma'", lambda c: (c.A2 - c.Y) * c.A2 * (1 - c.A2)),
+    ("dZ2", "sign flipped: Y - A2 instead of A2 - Y", lambda c: c.Y - c.A2),
+    ("dZ2", "divided by m: that is dJ/dZ2; dZ2 is per example, A2 - Y",
+     lambda c: (c.A2 - c.Y) / c.m),
+    ("dZ1", "ReLU mask on the output layer: 1{Z2 > 0} instead of 1{Z1 > 0} (the seed's box 2 "
+     "as printed)", lambda c: (c.W2.T @ (c.A2 - c.Y)) * (c.Z2 > 0)),
+    ("dZ1", "no ReLU mask: dZ1 = W2^T dZ2 needs * 1{Z1 > 0}", lambda c: c.W2.T @ (c.A2 - c.Y)),
+    ("dZ1", "ReLU instead of its derivative: multiplied by A1 = max(Z1, 0), not by 1{Z1 > 0}",
+     lambda c: (c.W2.T @ (c.A2 - c.Y)) * c.A1),
+    ("dZ1", "divided by m: that is dJ/dZ1; dZ1 is per example, W2^T dZ2 * 1{Z1 > 0}",
+     lambda c: (c.W2.T @ (c.A2 - c.Y)) * (c.Z1 > 0) / c.m),
+    ("dW2", "Z1 where A1 belongs: dW2 = (1/m) dZ2 A1^T with A1 = max(Z1, 0)",
+     lambda c: (c.A2 - c.Y) @ c.Z1.T / c.m),
+]  # fmt: skip
+
+
+def _bias_axis_mistakes(q: str, dZ: Array, m: int) -> list[tuple[str, Array]]:
+    return [
+        ("summed over the hidden units (axis 0) instead of over the examples (axis 1)",
+         dZ.sum(axis=0, keepdims=True) / m),
+        ("summed over every axis: needs np.sum(dZ, axis=1, keepdims=True) / m",
+         np.asarray(dZ.sum() / m)),
+    ] if q in ("db1", "db2") else []  # fmt: skip
+
+
+def output_mistakes(q: str, v: Any, m: int) -> list[tuple[str, Any]]:
+    """Mistakes on a finished quantity ``v`` (the correct one, or one from a wrong dZ)."""
+    v = np.asarray(v)
+    if q == "J":
+        return [
+            ("summed instead of averaged over the examples (missing 1/m)", m * v),
+            ("1/m applied twice: J is m times too small", v / m),
+            ("sign flipped: L = -(y log a + (1 - y) log(1 - a)), with the minus", -v),
+        ]
+    if q in ("dZ1", "dZ2"):
+        return [("transposed: examples must be columns", v.T)]
+    missing = "summed over the examples instead of averaged" if q[1] == "b" else "missing 1/m"
+    out = [(f"{missing} (missing 1/m): {q} is m times too large" if q[1] == "b" else
+            f"missing 1/m: {q} is m times too large", m * v),
+           (f"1/m applied twice: {q} is m times too small", v / m),
+           (f"sign flipped: {q} has the wrong sign", -v)]  # fmt: skip
+    if q[1] == "W":
+        out.insert(0, ("transposed", v.T))
+    return out
+
+
+def _from_user(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> tuple[str, Any]:
+    """("dZ1", value): ``q`` by the correct formulas from the user's own wrong dZ, if given."""
+    for up in ("dZ1", "dZ2"):
+        if q in DOWNSTREAM[up] and up in wrong and up in user:
+            if np.shape(user[up]) != np.shape(c.correct[up]):
+                return "", None
+            own = np.asarray(user[up], dtype=np.float64)
+            values = propagate(c, c.correct["dZ2"], own) if up == "dZ1" else propagate(c, own)
+            return up, values[q]
+    return "", None
+
+
+def candidates(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> dict[str, Any]:
+    """Every known wrong value of ``q`` on one case, by diagnosis, most useful first.
+
+    ``wrong`` names the user's quantities that failed: a wrong dZ they returned is followed.
+    """
+    out: dict[str, Any] = {}
+    up, own = _from_user(q, c, user, wrong)
+    if up:  # fix X first: the correct formulas applied to the user's own dZ
+        out[f"follows from your {up}: fix {up} first"] = own
+        for text, value in output_mistakes(q, own, c.m):
+            out[f"{text}; and your {up} is wrong (fix {up} first)"] = value
+    for up, text, formula in FORMULA_MISTAKES:
+        if up == q:
+            out[text] = formula(c)
+        elif q in DOWNSTREAM.get(up, ()):
+            dZ2, dZ1 = (formula(c), None) if up == "dZ2" else (c.correct["dZ2"], formula(c))
+            out[f"computed from a wrong {up}: {text}"] = propagate(c, dZ2, dZ1)[q]
+    out.update(output_mistakes(q, c.correct[q], c.m))
+    if q in ("db1", "db2"):
+        out.update(_bias_axis_mistakes(q, c.correct["dZ" + q[2]], c.m))
+    return out
+
+
+def matches(user: Array, candidate: Any, tol: float) -> bool:
+    """Same shape and relative error <= tol (the pass criterion)."""
+    cand = np.asarray(candidate, dtype=np.float64)
+    u = np.asarray(user, dtype=np.float64)
+    if u.shape != cand.shape or not np.all(np.isfinite(u)):
+        return False
+    scale = float(np.max(np.abs(cand), initial=0.0))
+    err = float(np.max(np.abs(u - cand), initial=0.0))
+    return err <= tol * scale if scale > 0 else err <= tol
+
+
+def diagnose(
+    q: str, per_case: list[tuple[Context, dict[str, Array]]], tol: float, wrong: set[str]
+) -> str:
+    """The first known mistake that reproduces the user's ``q`` on every case, or a shape note."""
+    lists = [candidates(q, c, user, wrong) for c, user in per_case]
+    for text in lists[0]:
+        if all(text in cs and matches(user[q], cs[text], tol)
+               for cs, (_, user) in zip(lists, per_case, strict=True)):  # fmt: skip
+            return text
+    return _shape_diagnosis(q, per_case, tol)
+
+
+def _shape_diagnosis(q: str, per_case: list[tuple[Context, dict[str, Array]]], tol: float) -> str:
+    """For a value of the wrong shape: the shape expected, and whether the numbers are right."""
+    for c, user in per_case:
+        got, want = np.shape(user[q]), np.shape(c.correct[q])
+        if got != want:
+            same = np.size(user[q]) == np.size(c.correct[q]) and all(
+                np.size(u[q]) == np.size(cc.correct[q])
+                and matches(np.reshape(u[q], np.shape(cc.correct[q])), cc.correct[q], tol)
+                for cc, u in per_case
+            )
+            return f"wrong shape {got}, expected {want}" + (" (the values are right)" if same else "")
+    return ""

@@ -1,0 +1,132 @@
+"""The checker's result: one row per quantity, as a text table (``str``) or as JSON.
+
+Errors are printed with two significant digits, and errors below 1e-12 (rounding, not a
+formula) as "<1e-12", so a float64 report is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nn_numpy.check.cases import KINK_MARGIN
+
+FORMULAS = {
+    "dZ2": "Box 1  dZ2 = A2 - Y",
+    "dZ1": "Box 2  dZ1 = W2^T dZ2 * 1{Z1 > 0}",
+    "dW1": "dW1 = (1/m) dZ1 X^T",
+    "db1": "Box 3  db1 = (1/m) sum_i dZ1(i)",
+    "dW2": "dW2 = (1/m) dZ2 A1^T",
+    "db2": "Box 3  db2 = (1/m) sum_i dZ2(i)",
+    "J": "J = (1/m) sum_i L(a(i), y(i))",
+}
+ROUNDING = 1e-12
+
+
+@dataclass
+class Row:
+    """One quantity: pass/fail, worst relative error and where (case, index), diagnosis."""
+
+    quantity: str
+    ok: bool
+    error: float | None
+    case: str = ""
+    index: tuple[int, ...] = ()
+    diagnosis: str = ""
+    tol: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "error": self.error,
+            "diagnosis": self.diagnosis or None,
+            "formula": FORMULAS[self.quantity],
+            "tolerance": self.tol,
+            "case": self.case or None,
+            "index": list(self.index) if self.case else None,
+        }
+
+
+@dataclass
+class CheckReport:
+    """What ``check_gradients`` returns; ``ok`` is True when every quantity agrees."""
+
+    target: str
+    rows: list[Row]
+    oracles: list[str]
+    cases: list[str]
+    not_returned: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return render(self)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "ok": self.ok,
+            "oracles": self.oracles,
+            "cases": self.cases,
+            "quantities": {row.quantity: row.as_json() for row in self.rows},
+            "not_returned": self.not_returned,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_json(), indent=2) + "\n"
+
+
+def format_error(err: float | None) -> str:
+    """Two significant digits; "<1e-12" below rounding level; "-" when not measured."""
+    if err is None:
+        return "-"
+    return f"<{ROUNDING:.0e}" if err < ROUNDING else f"{err:.2g}"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
+    """Columns padded to their widest cell, two spaces apart; ``right``: right-aligned columns."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for r in [header, *rows]:
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def render(report: CheckReport) -> str:
+    """The report as text: a summary line, the oracles and cases, then one row per quantity."""
+    failed = [row for row in report.rows if not row.ok]
+    verdict = (
+        f"{len(failed)} of {len(report.rows)} quantities disagree"
+        if failed
+        else f"all {len(report.rows)} quantities agree"
+    )
+    short = [name.split(" (")[0] for name in report.cases]
+    lines = [
+        f"nn-numpy-check {report.target}: {verdict}",
+        f"oracles: {', '.join(report.oracles)}",
+        f"cases: {', '.join(short)} (every |Z1| >= {KINK_MARGIN:.0e}: no ReLU kink)",
+        "",
+    ]
+    body = []
+    for row in report.rows:
+        where = f"{row.case} {list(row.index)}" if row.case and not row.ok else ""
+        body.append([row.quantity, FORMULAS[row.quantity], "pass" if row.ok else "FAIL",
+                     format_error(row.error), where])  # fmt: skip
+    rendered = table(["", "formula", "result", "worst error", "where"], body, right=(3,))
+    out = rendered.splitlines()
+    lines.append(out[0])
+    for row, line in zip(report.rows, out[1:], strict=True):
+        lines.append(line)
+        if not row.ok:
+            lines.append(f"     -> {row.diagnosis or 'no known mistake matches'}")
+    if report.not_returned:
+        lines += ["", f"not returned (optional): {', '.join(report.not_returned)}"]
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""Load TARGET, ``path/to/file.py:function`` or ``package.module:function``, as a callable.
+
+Errors in naming the target are ours to report (``UsageError``, one line). An exception raised
+while the user's module runs is theirs: it is re-raised as ``UserImportError`` with the user's
+exception as ``__cause__``, so the command can show their own traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from nn_numpy.check.contract import UsageError
+
+FORM = "TARGET must be path/to/file.py:function or package.module:function"
+
+
+class UserImportError(Exception):
+    """Running the user's module raised; ``__cause__`` is their exception."""
+
+
+def load_target(target: str) -> Callable[..., Any]:
+    """The function TARGET names."""
+    source, sep, attr = target.rpartition(":")
+    if not sep or not source or not attr:
+        raise UsageError(f"{FORM}, got {target!r}")
+    is_file = source.endswith(".py") or "/" in source or "\\" in source
+    module = _from_file(Path(source)) if is_file else _from_module(source)
+    obj: Any = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise UsageError(f"{source} has no function {attr!r}")
+        obj = getattr(obj, part)
+    if not callable(obj):
+        raise UsageError(f"{source}:{attr} is a {type(obj).__name__}, not a function")
+    return obj  # type: ignore[no-any-return]
+
+
+def _from_file(path: Path) -> ModuleType:
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    spec = importlib.util.spec_from_file_location(f"_nn_numpy_check_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"cannot load {path} as Python")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.resolve().parent))  # so the file can import its neighbours
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise UserImportError(f"importing {path} raised") from exc
+    return module
+
+
+def _from_module(name: str) -> ModuleType:
+    sys.path.insert(0, str(Path.cwd()))  # as `python -m` would
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise UsageError(f"no module named {name!r} (from {Path.cwd()})") from exc
+        raise UserImportError(f"importing {name} raised") from exc
+    except Exception as exc:
+        raise UserImportError(f"importing {name} raised") from exc

@@ -1,0 +1,45 @@
+"""The report's case families: the two datasets (He init) and random networks, plain or saturated.
+
+Built from the checker's shared pieces (``nn_numpy.check.cases``); unlike the checker's cases
+these do not avoid ReLU kinks or cap the logits, since they test our own network at any point.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from nn_numpy.check.cases import (
+    DATASETS,
+    Case,
+    dataset_text,
+    load_dataset,
+    random_batch,
+    random_params,
+)
+from nn_numpy.network import init_params
+
+
+def dataset_cases(n_h: int = 5, seed: int = 42) -> list[Case]:
+    """The two shipped datasets with He-initialized parameters (``init_params``)."""
+    cases = []
+    for filename in DATASETS:
+        X, Y = load_dataset(io.StringIO(dataset_text(filename)))
+        params = init_params(X.shape[0], n_h, seed=seed)
+        cases.append(Case(filename.removesuffix(".csv"), params, X, Y, family="dataset"))
+    return cases
+
+
+def random_cases(count: int, seed: int = 0, saturated: bool = False) -> list[Case]:
+    """Random shapes (n_x 1..10, n_h 1..32, m 1..256), weights ~ N(0, 1) (1e1..1e3 if saturated)."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    family = "saturated" if saturated else "random"
+    for k in range(count):
+        n_x, n_h, m = int(rng.integers(1, 11)), int(rng.integers(1, 33)), int(rng.integers(1, 257))
+        scale = float(10.0 ** rng.uniform(1, 3)) if saturated else 1.0
+        X, Y = random_batch(rng, n_x, m)
+        name = f"{family}-{k} (n_x={n_x}, n_h={n_h}, m={m})"
+        cases.append(Case(name, random_params(rng, n_x, n_h, scale), X, Y, saturated, family))
+    return cases

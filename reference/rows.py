@@ -1,0 +1,95 @@
+"""The report's rows: our readable network against autograd and finite differences, worst case.
+
+This is the checker's comparison (``nn_numpy.check``) applied to our own network: the candidate
+is the ``readable`` oracle, the references are the ``autograd`` and ``finite_differences``
+oracles, and the measures are the shared ``relative_error`` and ``term_scaled_error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nn_numpy.check import oracles
+from nn_numpy.check.cases import Case
+from nn_numpy.check.measures import (
+    Worst,
+    error_scales,
+    relative_error,
+    term_scaled_error,
+    underflow_floors,
+)
+from nn_numpy.check.oracles import BOUND_AUTOGRAD, BOUND_FD, PARAM_GRADS, QUANTITIES
+from nn_numpy.network import Params, forward, sigmoid
+
+Array = np.ndarray
+
+
+@dataclass
+class Row:
+    """Worst errors of one formula over all cases (error None: the comparison does not apply)."""
+
+    key: str
+    autograd: Worst = field(default_factory=Worst)
+    saturated: Worst = field(default_factory=Worst)
+    fd: Worst = field(default_factory=Worst)
+
+    def passed(self) -> bool:
+        checks = ((self.autograd, BOUND_AUTOGRAD), (self.saturated, BOUND_AUTOGRAD), (self.fd, BOUND_FD))
+        return all(w.error is None or w.error <= bound for w, bound in checks)
+
+
+def errors(params: Params, X: Array, Y: Array, scaled: bool = False) -> dict[str, float]:
+    """Per quantity, ours against autograd: relative, or term-scaled (error_scales) if ``scaled``.
+
+    Ours runs under ``np.errstate(all="raise")`` except underflow: an overflow, division by
+    zero or invalid operation anywhere in forward, cost or backward raises FloatingPointError.
+    """
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        mine = oracles.readable(params, X, Y)
+    ref = oracles.autograd(params, X, Y)
+    if not scaled:
+        return {q: relative_error(mine[q], ref[q]) for q in QUANTITIES}
+    scales, floors = error_scales(params, X, Y), underflow_floors(params, X, Y)
+    return {q: term_scaled_error(mine[q], ref[q], scales[q], floors[q]) for q in QUANTITIES}
+
+
+def network_rows(cases: Iterable[Case], with_fd: bool = True) -> dict[str, Row]:
+    """Rows for J and the backward quantities, worst over ``cases``."""
+    rows = {q: Row(q) for q in QUANTITIES}
+    for case in cases:
+        for q, err in errors(case.params, case.X, case.Y, scaled=case.saturated).items():
+            column = rows[q].saturated if case.saturated else rows[q].autograd
+            column.update(err, case.name)
+        if with_fd and not case.saturated:
+            mine = oracles.readable(case.params, case.X, case.Y)
+            fd = oracles.finite_differences(case.params, case.X, case.Y)
+            for q in PARAM_GRADS:
+                rows[q].fd.update(relative_error(mine[q], fd[q]), case.name)
+    return rows
+
+
+def piece_rows() -> dict[str, Row]:
+    """sigma' and dL/da: the seed's closed forms against autograd of sigma and of L(a, y)."""
+    from reference.torch_reference import loss_derivative_wrt_output, sigmoid_derivative
+
+    z = np.linspace(-40.0, 40.0, 8001)
+    s = sigmoid(z)
+    sigma_row = Row("sigma'")
+    sigma_row.autograd.update(relative_error(s * (1.0 - s), sigmoid_derivative(z)))
+    a = sigmoid(np.linspace(-30.0, 30.0, 6001))  # a in (1e-13, 1 - 1e-13)
+    loss_row = Row("dL/da")
+    for label in (0.0, 1.0):
+        y = np.full_like(a, label)
+        ref = loss_derivative_wrt_output(a, y)
+        loss_row.autograd.update(float(np.max(np.abs((a - y) / (a * (1.0 - a)) - ref) / np.abs(ref))))
+    return {"sigma'": sigma_row, "dL/da": loss_row}
+
+
+def seed_box2_literal_error(case: Case) -> float:
+    """Relative error of the seed's box 2 read literally (mask 1{Z[2] > 0}) against autograd."""
+    cache = forward(case.params, case.X)
+    literal = (case.params.W2.T @ (cache.A2 - case.Y)) * (cache.Z2 > 0)
+    return relative_error(literal, oracles.autograd(case.params, case.X, case.Y)["dZ1"])
