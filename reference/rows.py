@@ -37,7 +37,11 @@ class Row:
     fd: Worst = field(default_factory=Worst)
 
     def passed(self) -> bool:
-        checks = ((self.autograd, BOUND_AUTOGRAD), (self.saturated, BOUND_AUTOGRAD), (self.fd, BOUND_FD))
+        checks = (
+            (self.autograd, BOUND_AUTOGRAD),
+            (self.saturated, BOUND_AUTOGRAD),
+            (self.fd, BOUND_FD),
+        )
         return all(w.error is None or w.error <= bound for w, bound in checks)
 
 
@@ -84,7 +88,9 @@ def piece_rows() -> dict[str, Row]:
     for label in (0.0, 1.0):
         y = np.full_like(a, label)
         ref = loss_derivative_wrt_output(a, y)
-        loss_row.autograd.update(float(np.max(np.abs((a - y) / (a * (1.0 - a)) - ref) / np.abs(ref))))
+        loss_row.autograd.update(
+            float(np.max(np.abs((a - y) / (a * (1.0 - a)) - ref) / np.abs(ref)))
+        )
     return {"sigma'": sigma_row, "dL/da": loss_row}
 
 

@@ -17,13 +17,12 @@ import torch
 from numpy.typing import ArrayLike, NDArray
 
 from nn_numpy.check.autograd import (
-    PARAM_NAMES,
     AutogradResult,
     ParamsLike,
-    torch_model,
-    one_thread,
     as_tensor,
     autograd_gradients,
+    one_thread,
+    torch_model,
 )
 
 Array = NDArray[np.float64]

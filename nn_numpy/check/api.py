@@ -22,19 +22,10 @@ from nn_numpy.check.oracles import confirm, oracle_names, readable
 from nn_numpy.check.report import CheckReport, Row
 
 ORDER = ("dZ2", "dZ1", "dW1", "db1", "dW2", "db2", "J")
-TOL_FLOAT64 = 1e-6
-TOL_LOWER = 1e-3  # float32 and narrower: rounding ~1e-7 per operation, sums of thousands
-
-
-def tolerance(value: NDArray[Any]) -> float:
-    """Relative error allowed: 1e-6 for float64 (and integer) results, 1e-3 for narrower floats.
-
-    A wrong formula is off by 1e-2 or more on some case; a correct float64 one by ~1e-15 (by
-    ~1e-8 with the usual log(a + 1e-8) guard), a correct float32 one by ~1e-6.
-    """
-    if value.dtype.kind == "f" and np.finfo(value.dtype).bits < 64:
-        return TOL_LOWER
-    return TOL_FLOAT64
+TOLERANCE = 1e-4
+"""Relative error allowed, whatever the dtype. A correct float64 implementation is off by
+~1e-15, a correct float32 one by ~1e-6 (measured: 3.4e-7), and a log(a + 1e-8) guard by at most
+3e-5 on these cases (|Z2| <= 8); every catalogued mistake is off by 0.99 or more on some case."""
 
 
 def conform(value: NDArray[Any], shape: tuple[int, ...]) -> NDArray[Any] | None:
@@ -62,7 +53,7 @@ def check_gradients(
     Raises ``UsageError`` (the result breaks the contract) or ``UserCodeError`` (``fn`` raised,
     with its exception as ``__cause__``).
     """
-    name = name or getattr(fn, "__name__", "function")
+    name = name or str(getattr(fn, "__name__", "function"))
     cases = checker_cases() if cases is None else list(cases)
     per_case = []
     for case in cases:
@@ -73,9 +64,8 @@ def check_gradients(
     rows = {q: _judge(q, per_case) for q in returned}
     wrong = {q for q, row in rows.items() if not row.ok}
     judged = [(c, user) for _, c, user in per_case]
-    for q in ORDER:
-        if q in wrong:
-            rows[q].diagnosis = _non_finite(q, per_case) or diagnose(q, judged, rows[q].tol, wrong)
+    for q, text in diagnose(judged, TOLERANCE, wrong).items():
+        rows[q].diagnosis = _non_finite(q, per_case) or text
     return CheckReport(
         target=name,
         rows=[rows[q] for q in returned],
@@ -87,18 +77,17 @@ def check_gradients(
 
 def _judge(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]) -> Row:
     """Worst relative error of ``q`` over the cases, and pass/fail."""
-    worst, ok, tol = Worst(), True, TOL_FLOAT64
+    worst, ok = Worst(), True
     for case, c, user in per_case:
         expected = np.asarray(c.correct[q], dtype=np.float64)
         value = conform(user[q], expected.shape)
-        tol = max(tol, tolerance(user[q]))
         if value is None or not np.all(np.isfinite(value)):
             ok = False
             continue
         err = relative_error(value, expected)
         worst.update(err, case.name, worst_index(value, expected))
-        ok = ok and err <= tolerance(user[q])
-    return Row(q, ok, worst.error, worst.case, worst.index, tol=tol)
+        ok = ok and err <= TOLERANCE
+    return Row(q, ok, worst.error, worst.case, worst.index, tol=TOLERANCE)
 
 
 def _non_finite(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]) -> str:

@@ -68,17 +68,14 @@ def torch_model(params: ParamsLike) -> torch.nn.Sequential:
     """Linear(n_x, n_h) -> ReLU -> Linear(n_h, 1), float64, weights copied from ``params``."""
     W1, b1, W2, b2 = (as_tensor(params[name]) for name in PARAM_NAMES)
     n_h, n_x = W1.shape
-    model = torch.nn.Sequential(
-        torch.nn.Linear(n_x, n_h, dtype=torch.float64),
-        torch.nn.ReLU(),
-        torch.nn.Linear(n_h, 1, dtype=torch.float64),
-    )
+    linear1 = torch.nn.Linear(n_x, n_h, dtype=torch.float64)
+    linear2 = torch.nn.Linear(n_h, 1, dtype=torch.float64)
     with torch.no_grad():
-        model[0].weight.copy_(W1)  # nn.Linear stores weight as (out, in): same as W[1]
-        model[0].bias.copy_(b1.reshape(-1))
-        model[2].weight.copy_(W2)
-        model[2].bias.copy_(b2.reshape(-1))
-    return model
+        linear1.weight.copy_(W1)  # nn.Linear stores weight as (out, in): same as W[1]
+        linear1.bias.copy_(b1.reshape(-1))
+        linear2.weight.copy_(W2)
+        linear2.bias.copy_(b2.reshape(-1))
+    return torch.nn.Sequential(linear1, torch.nn.ReLU(), linear2)
 
 
 def autograd_gradients(params: ParamsLike, X: ArrayLike, Y: ArrayLike) -> AutogradResult:
@@ -89,14 +86,18 @@ def autograd_gradients(params: ParamsLike, X: ArrayLike, Y: ArrayLike) -> Autogr
     model = torch_model(params)
     Xt, Yt = as_tensor(X).T, as_tensor(Y).T  # torch layout: (m, n_x) and (m, 1)
     with one_thread():
-        Z1 = model[0](Xt)
+        linear1, relu, linear2 = list(model)
+        Z1 = linear1(Xt)
         Z1.retain_grad()
-        Z2 = model[2](model[1](Z1))
+        Z2 = linear2(relu(Z1))
         Z2.retain_grad()
         J = torch.nn.functional.binary_cross_entropy_with_logits(Z2, Yt, reduction="mean")
         J.backward()
     assert Z1.grad is not None and Z2.grad is not None
-    grads = {name: p.grad.numpy() for name, p in zip(PARAM_NAMES, model.parameters(), strict=True)}
+    grads = {}
+    for name, p in zip(PARAM_NAMES, model.parameters(), strict=True):
+        assert p.grad is not None
+        grads[name] = p.grad.numpy()
     return AutogradResult(
         cost=float(J.item()),
         dW1=grads["W1"].copy(),

@@ -33,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("target", metavar="TARGET",
                         help="path/to/file.py:function or package.module:function")  # fmt: skip
     parser.add_argument("--json", metavar="PATH", help="also write the result as JSON here")
-    parser.add_argument("--no-torch", action="store_true",
-                        help="do not use torch autograd as an oracle even if it is installed")  # fmt: skip
+    parser.add_argument(
+        "--no-torch",
+        action="store_true",
+        help="do not use torch autograd as an oracle even if it is installed",
+    )
     return parser
 
 
@@ -71,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             with atomic_write(args.json) as f:
                 f.write(report.to_json())
         except OSError as exc:
-            print(f"{PROG}: error: cannot write --json {args.json} ({exc.strerror})", file=sys.stderr)
+            print(
+                f"{PROG}: error: cannot write --json {args.json} ({exc.strerror})", file=sys.stderr
+            )
             return 2
     return 0 if report.ok else 1
 

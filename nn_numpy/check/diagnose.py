@@ -26,6 +26,7 @@ from nn_numpy.check.cases import Case
 from nn_numpy.network import forward
 
 Array = NDArray[Any]
+UPSTREAM = "computed from a wrong "
 DOWNSTREAM = {"dZ2": ("dZ1", "dW2", "db2", "dW1", "db1"), "dZ1": ("dW1", "db1")}
 
 
@@ -102,11 +103,16 @@ def output_mistakes(q: str, v: Any, m: int) -> list[tuple[str, Any]]:
         ]
     if q in ("dZ1", "dZ2"):
         return [("transposed: examples must be columns", v.T)]
-    missing = "summed over the examples instead of averaged" if q[1] == "b" else "missing 1/m"
-    out = [(f"{missing} (missing 1/m): {q} is m times too large" if q[1] == "b" else
-            f"missing 1/m: {q} is m times too large", m * v),
-           (f"1/m applied twice: {q} is m times too small", v / m),
-           (f"sign flipped: {q} has the wrong sign", -v)]  # fmt: skip
+    too_large = (
+        f"summed over the examples instead of averaged (missing 1/m): {q} is m times too large"
+        if q[1] == "b"
+        else f"missing 1/m: {q} is m times too large"
+    )
+    out = [
+        (too_large, m * v),
+        (f"1/m applied twice: {q} is m times too small", v / m),
+        (f"sign flipped: {q} has the wrong sign", -v),
+    ]
     if q[1] == "W":
         out.insert(0, ("transposed", v.T))
     return out
@@ -138,10 +144,11 @@ def candidates(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> d
     for up, text, formula in FORMULA_MISTAKES:
         if up == q:
             out[text] = formula(c)
-        elif q in DOWNSTREAM.get(up, ()):
-            dZ2, dZ1 = (formula(c), None) if up == "dZ2" else (c.correct["dZ2"], formula(c))
-            out[f"computed from a wrong {up}: {text}"] = propagate(c, dZ2, dZ1)[q]
     out.update(output_mistakes(q, c.correct[q], c.m))
+    for up, text, formula in FORMULA_MISTAKES:
+        if q in DOWNSTREAM.get(up, ()):
+            dZ2, dZ1 = (formula(c), None) if up == "dZ2" else (c.correct["dZ2"], formula(c))
+            out[f"{UPSTREAM}{up}: {text}"] = propagate(c, dZ2, dZ1)[q]
     if q in ("db1", "db2"):
         out.update(_bias_axis_mistakes(q, c.correct["dZ" + q[2]], c.m))
     return out
@@ -158,16 +165,55 @@ def matches(user: Array, candidate: Any, tol: float) -> bool:
     return err <= tol * scale if scale > 0 else err <= tol
 
 
-def diagnose(
+def matching(
     q: str, per_case: list[tuple[Context, dict[str, Array]]], tol: float, wrong: set[str]
-) -> str:
-    """The first known mistake that reproduces the user's ``q`` on every case, or a shape note."""
+) -> list[str]:
+    """The known mistakes that reproduce the user's ``q`` on every case, most useful first."""
     lists = [candidates(q, c, user, wrong) for c, user in per_case]
-    for text in lists[0]:
-        if all(text in cs and matches(user[q], cs[text], tol)
-               for cs, (_, user) in zip(lists, per_case, strict=True)):  # fmt: skip
-            return text
-    return _shape_diagnosis(q, per_case, tol)
+    return [
+        text
+        for text in lists[0]
+        if all(
+            text in cs and matches(user[q], cs[text], tol)
+            for cs, (_, user) in zip(lists, per_case, strict=True)
+        )
+    ]
+
+
+def diagnose(
+    per_case: list[tuple[Context, dict[str, Array]]], tol: float, wrong: set[str]
+) -> dict[str, str]:
+    """A diagnosis for each wrong quantity ("" if no known mistake matches).
+
+    Per quantity the first match wins (its own dZ followed, its own formula, a finished-value
+    mistake, then a mistake upstream), except that a mistake in dZ2 or dZ1 that reproduces
+    every wrong quantity computed from it (two or more) wins over a local explanation.
+    """
+    found = {q: matching(q, per_case, tol, wrong) for q in wrong}
+    out = {}
+    for q, texts in found.items():
+        explains_all = [t for t in texts if _explains_all(t, found)]
+        local = texts[:1]
+        own = {t for _, t, _ in FORMULA_MISTAKES}
+        first = texts[0] if texts and (texts[0].startswith("follows") or texts[0] in own) else ""
+        text = first or (explains_all or local or [""])[0]
+        out[q] = _with_shapes(q, text, per_case) if text else _shape_diagnosis(q, per_case, tol)
+    return out
+
+
+def _explains_all(text: str, found: dict[str, list[str]]) -> bool:
+    if not text.startswith(UPSTREAM):
+        return False
+    fed = set(DOWNSTREAM[text[len(UPSTREAM) : len(UPSTREAM) + 3]]) & set(found)
+    return len(fed) >= 2 and all(text in found[p] for p in fed)
+
+
+def _with_shapes(q: str, text: str, per_case: list[tuple[Context, dict[str, Array]]]) -> str:
+    """ "transposed" with the shape returned and the shape expected."""
+    if not text.startswith("transposed"):
+        return text
+    c, user = per_case[0]
+    return f"{text}: returned {np.shape(user[q])}, expected {np.shape(c.correct[q])}"
 
 
 def _shape_diagnosis(q: str, per_case: list[tuple[Context, dict[str, Array]]], tol: float) -> str:
@@ -180,5 +226,7 @@ def _shape_diagnosis(q: str, per_case: list[tuple[Context, dict[str, Array]]], t
                 and matches(np.reshape(u[q], np.shape(cc.correct[q])), cc.correct[q], tol)
                 for cc, u in per_case
             )
-            return f"wrong shape {got}, expected {want}" + (" (the values are right)" if same else "")
+            return f"wrong shape {got}, expected {want}" + (
+                " (the values are right)" if same else ""
+            )
     return ""

@@ -1,4 +1,4 @@
-"""Finite-difference oracle (NumPy only, shipped in the package): dJ/dtheta by perturbing one parameter entry at a time.
+"""Finite-difference oracle: dJ/dtheta by perturbing one parameter entry at a time (NumPy only).
 
 Independent of ``nn_numpy.backward``: it only evaluates the function being differentiated,
 J(theta) = compute_cost(forward(theta, X), Y), and never looks at a gradient formula.
@@ -26,6 +26,7 @@ on opposite sides closer than that), ``KinkError`` is raised rather than a wrong
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -70,7 +71,7 @@ def numerical_gradients(
         grad = np.empty_like(base[name])
         for index in np.ndindex(grad.shape):
             grad[index] = _derivative(
-                lambda v, n=name, i=index: evaluate(n, i, v), base[name][index], eps
+                functools.partial(evaluate, name, index), base[name][index], eps
             )
         grads[name] = grad
     return grads

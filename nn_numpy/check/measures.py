@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nn_numpy.network import Params, forward
 
-Array = NDArray[np.float64]
+Array = NDArray[Any]
 
 
 def relative_error(ours: ArrayLike, ref: ArrayLike) -> float:
