@@ -1,7 +1,7 @@
 """``check_gradients(fn)``: run the user's function on every case and judge each quantity.
 
 A quantity passes when, on every case, it has the expected shape, finite entries and a relative
-error max|yours - expected| / max|expected| within the tolerance of its dtype (``tolerance``).
+error max|yours - expected| / max|expected| of at most ``TOLERANCE``, whatever its dtype.
 Expected values come from the readable network, confirmed on every case by finite differences
 and, when torch can be imported, by autograd (``oracles.confirm``).
 """
@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn_numpy.check.cases import Case, checker_cases
+from nn_numpy.check.cases import KINK_MARGIN, Case, checker_cases
 from nn_numpy.check.contract import call_user
 from nn_numpy.check.diagnose import Context, diagnose
 from nn_numpy.check.measures import Worst, relative_error, worst_index
 from nn_numpy.check.oracles import confirm, oracle_names, readable
 from nn_numpy.check.report import CheckReport, Row
+from nn_numpy.network import forward
 
 ORDER = ("dZ2", "dZ1", "dW1", "db1", "dW2", "db2", "J")
 TOLERANCE = 1e-4
@@ -57,6 +58,7 @@ def check_gradients(
     cases = checker_cases() if cases is None else list(cases)
     per_case = []
     for case in cases:
+        _refuse_kinks(case)
         expected = readable(case.params, case.X, case.Y)
         confirm(case.name, case.params, case.X, case.Y, expected, use_torch)
         per_case.append((case, Context.of(case, expected), call_user(fn, case, name)))
@@ -73,6 +75,16 @@ def check_gradients(
         cases=[case.name for case in cases],
         not_returned=[q for q in ORDER if q not in returned],
     )
+
+
+def _refuse_kinks(case: Case) -> None:
+    """A case near a ReLU kink would blame the user for a derivative that does not exist."""
+    Z1 = forward(case.params, case.X).Z1
+    if Z1.size and float(np.min(np.abs(Z1))) < KINK_MARGIN:
+        raise ValueError(
+            f"case '{case.name}' has |Z1| < {KINK_MARGIN:.0e}: it sits near a ReLU kink, where the "
+            "mask 1{Z1 > 0} is a convention; drop those examples (cases.away_from_kinks)"
+        )
 
 
 def _judge(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]) -> Row:
