@@ -65,7 +65,7 @@ def check_gradients(
     returned = [q for q in ORDER if all(q in user for _, _, user in per_case)]
     rows = {q: _judge(q, per_case) for q in returned}
     wrong = {q for q, row in rows.items() if not row.ok}
-    judged = [(c, user) for _, c, user in per_case]
+    judged = [(c, _conformed(c, user)) for _, c, user in per_case]
     for q, text in diagnose(judged, TOLERANCE, wrong).items():
         rows[q].diagnosis = _non_finite(q, per_case) or text
     return CheckReport(
@@ -75,6 +75,15 @@ def check_gradients(
         cases=[case.name for case in cases],
         not_returned=[q for q in ORDER if q not in returned],
     )
+
+
+def _conformed(c: Context, user: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
+    """The user's values, each in the expected shape where that shape is accepted."""
+    out = {}
+    for q, value in user.items():
+        fitted = conform(value, np.shape(c.correct[q]))
+        out[q] = value if fitted is None else fitted
+    return out
 
 
 def _refuse_kinks(case: Case) -> None:

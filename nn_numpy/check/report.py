@@ -84,10 +84,12 @@ class CheckReport:
 
 
 def format_error(err: float | None) -> str:
-    """Two significant digits; "<1e-12" below rounding level; "-" when not measured."""
+    """Two significant digits ("<1e-12" below rounding level, "-" when not measured)."""
     if err is None:
         return "-"
-    return f"<{ROUNDING:.0e}" if err < ROUNDING else f"{err:.2g}"
+    if err < ROUNDING:
+        return f"<{ROUNDING:.0e}"
+    return f"{err:.2g}" if err < 100 else f"{err:.1e}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
