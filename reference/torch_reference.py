@@ -1,13 +1,10 @@
 """The same network in PyTorch, differentiated by autograd: what every formula is checked against.
 
-Nothing here imports gradient code from ``nn_numpy``. Parameters come in as plain arrays
-(anything indexable as ``params["W1"]``: a dict, or an ``nn_numpy.Params``), are copied into
-standard ``torch.nn.Linear`` layers in float64, and everything comes back as NumPy arrays.
-
-The torch model uses torch's own batch-first layout: it sees ``X.T`` (m, n_x), one example
-per *row*, and ``nn.Linear`` computes ``x W^T + b``. Its outputs are transposed back to the
-derivation's layout (one example per column) only at the end, so agreement with ``nn_numpy``
-also checks that ``nn_numpy`` reads the columns of ``X`` as examples (the seed's erratum 1).
+The model and ``autograd_gradients`` live in ``nn_numpy/check/autograd.py`` (the checker uses
+them when torch is installed; that docstring says how the model is built and why its layout
+checks ours). Here: per-example gradients, torch SGD training, torch predictions, and the
+derivatives of sigma and of L(a, y) by autograd. Nothing here imports gradient code from
+``nn_numpy``.
 """
 
 from __future__ import annotations
