@@ -182,3 +182,18 @@ def test_installed_console_script_and_python_m_work_from_another_directory(tmp_p
         )  # fmt: skip
         assert result.returncode == 1, result.stderr
         assert "no ReLU mask" in result.stdout
+
+
+def test_oracles_disagreeing_is_reported_as_our_internal_error_with_exit_1(
+    user_dir, capsys, monkeypatch
+):
+    import nn_numpy.check.api as api
+    from nn_numpy.check.oracles import OracleDisagreement
+
+    def disagree(name, *args, **kwargs):
+        raise OracleDisagreement(f"{name}: dW1 finite differences disagree (1.0e-03)")
+
+    monkeypatch.setattr(api, "confirm", disagree)
+    code, out, err = run(capsys, "my_nn.py:gradients")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert err.startswith("nn-numpy-check: internal error, please report it: shapes")

@@ -135,6 +135,8 @@ def test_each_catalogued_mistake_fails_the_full_check_and_only_its_quantities(mi
     quantity, words = CATALOGUE[mistake]
     failed = {row.quantity: row.diagnosis for row in report.rows if not row.ok}
     assert words in failed[quantity], str(report)
+    error = next(row.error for row in report.rows if row.quantity == quantity)
+    assert error is None or error >= 0.99  # None: a wrong shape; else far above TOLERANCE
     good = check_gradients(implementation(), use_torch=False)
     assert good.ok, str(good)
     for q in failed:  # every failing row really differs from the correct implementation

@@ -101,14 +101,19 @@ def _capped(params: Params, X: Array) -> Params:
 
 
 def _random_case(name: str, family: str, seed: int, n_x: int, n_h: int, m: int) -> Case:
-    """N(0, 1) network and batch; 2m examples drawn, the first m clear of kinks kept."""
+    """N(0, 1) network and batch; 2m examples drawn, the first m clear of kinks kept; b2 moved
+    so that Z2 has both signs (the median example at 0), so a mask on Z2 cannot pass for one on Z1.
+    """
     rng = np.random.default_rng(seed)
     params = random_params(rng, n_x, n_h, 1.0)
     X, Y = away_from_kinks(params, *random_batch(rng, n_x, 2 * m + 10))
     X, Y = X[:, :m], Y[:, :m]
     if X.shape[1] != m:
         raise AssertionError(f"{name}: too many examples near a kink")  # fixed seeds: never
-    return Case(f"{name} (n_x={n_x}, n_h={n_h}, m={m})", _capped(params, X), X, Y, family=family)
+    z = np.sort(forward(params, X).Z2[0])
+    b2 = params.b2 - (z[m // 2 - 1] + z[m // 2]) / 2 if m > 1 else params.b2  # 0 between two
+    params = _capped(Params(params.W1, params.b1, params.W2, b2), X)
+    return Case(f"{name} (n_x={n_x}, n_h={n_h}, m={m})", params, X, Y, family=family)
 
 
 def _dataset_case(filename: str, n_h: int = 5, seed: int = 42) -> Case:
@@ -120,13 +125,18 @@ def _dataset_case(filename: str, n_h: int = 5, seed: int = 42) -> Case:
 
 
 def _saturated_case(seed: int = 5, n_x: int = 4, n_h: int = 6, m: int = 16) -> Case:
-    """Every |Z2| in [4, 8]: sigma' <= 0.018; the labels make half the examples wrong."""
+    """Every |Z2| in [4, 8], both signs, so sigma' <= 0.018. All labels are 0: the examples with
+    Z2 > 0 are confidently wrong (dZ2 near 1), the others confidently right (dZ2 near 0), and no
+    sum over the examples cancels (with mixed labels db2 = mean(A2 - Y) adds +-1 to nearly 0, and
+    a relative error there measures rounding, not formulas)."""
     base = _random_case("saturated", "saturated", seed, n_x, n_h, 4 * m)
     Z2 = forward(base.params, base.X).Z2
-    scale = MAX_LOGIT / float(np.max(np.abs(Z2)))
-    params = Params(base.params.W1, base.params.b1, scale * base.params.W2, scale * base.params.b2)
-    keep = np.abs(forward(params, base.X).Z2[0]) >= MAX_LOGIT / 2
-    X, Y = base.X[:, keep][:, :m], base.Y[:, keep][:, :m]
+    k = 0.75 * MAX_LOGIT / float(np.median(np.abs(Z2)))  # the median |Z2| becomes 6
+    params = Params(base.params.W1, base.params.b1, k * base.params.W2, k * base.params.b2)
+    size = np.abs(forward(params, base.X).Z2[0])
+    keep = (size >= MAX_LOGIT / 2) & (size <= MAX_LOGIT)
+    X = base.X[:, keep][:, :m]
+    Y = np.zeros((1, X.shape[1]))
     name = f"saturated (n_x={n_x}, n_h={n_h}, m={X.shape[1]}, |Z2| in [4, 8])"
     return Case(name, params, X, Y, family="saturated")
 

@@ -1,13 +1,15 @@
 """``nn-numpy-check TARGET``: check a backprop implementation against the verified network.
 
-Exit status: 0 every quantity agrees, 1 some formula disagrees, 2 the check could not run
-(TARGET not found, the function raised -- its own traceback is shown -- or its result breaks
-the contract; one line on stderr for ours).
+Exit status: 0 every quantity agrees, 1 some formula disagrees (or, never expected, our own
+oracles disagree), 2 the check could not run (TARGET not found, the function raised -- its own
+traceback is shown -- or its result breaks the contract; one line on stderr for ours), 130 on
+Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -16,6 +18,7 @@ from pathlib import Path
 from nn_numpy._io import atomic_write
 from nn_numpy.check.api import check_gradients
 from nn_numpy.check.contract import CONTRACT, UsageError, UserCodeError
+from nn_numpy.check.oracles import OracleDisagreement
 from nn_numpy.check.target import UserImportError, load_target
 
 PROG = "nn-numpy-check"
@@ -68,7 +71,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_user_traceback(exc.__cause__)
         print(f"{PROG}: error: {exc} (its traceback is above)", file=sys.stderr)
         return 2
-    print(report)
+    except OracleDisagreement as exc:  # our bug, not the user's: say so, exit as a failed run
+        print(f"{PROG}: internal error, please report it: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    try:
+        print(report, flush=True)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if args.json:
         try:
             with atomic_write(args.json) as f:

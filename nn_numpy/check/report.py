@@ -89,7 +89,7 @@ def format_error(err: float | None) -> str:
         return "-"
     if err < ROUNDING:
         return f"<{ROUNDING:.0e}"
-    return f"{err:.2g}" if err < 100 else f"{err:.1e}"
+    return f"{err:#.2g}" if err < 100 else f"{err:.1e}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
