@@ -9,8 +9,8 @@ Every mistake is a wrong version of one formula, applied to the correct values o
 * "Fix X first": when the user returns dZ2 or dZ1, the correct formulas are also applied to
   *their* dZ; if that reproduces their dW1, it is wrong only because their dZ1 is.
 
-The diagnosis is the first candidate that matches the user's value on every case (a mistake
-that is invisible on some case, like a missing 1/m at m = 1, matches there too).
+A candidate explains the user's value if it matches it on every case (a mistake that is invisible
+on some case, like a missing 1/m at m = 1, matches there too); ``diagnose`` says which one wins.
 """
 
 from __future__ import annotations
@@ -83,13 +83,11 @@ FORMULA_MISTAKES: list[tuple[str, str, Callable[[Context], Array]]] = [
 ]  # fmt: skip
 
 
-def _bias_axis_mistakes(q: str, dZ: Array, m: int) -> list[tuple[str, Array]]:
-    return [
-        ("summed over the hidden units (axis 0) instead of over the examples (axis 1)",
-         dZ.sum(axis=0, keepdims=True) / m),
-        ("summed over every axis: needs np.sum(dZ, axis=1, keepdims=True) / m",
-         np.asarray(dZ.sum() / m)),
-    ] if q in ("db1", "db2") else []  # fmt: skip
+def bias_axis_mistakes(dZ: Array, m: int) -> list[tuple[str, Array]]:
+    """db summed over the wrong axis, or over every axis."""
+    over_units = "summed over the hidden units (axis 0) instead of over the examples (axis 1)"
+    over_all = "summed over every axis: needs np.sum(dZ, axis=1, keepdims=True) / m"
+    return [(over_units, dZ.sum(axis=0, keepdims=True) / m), (over_all, np.asarray(dZ.sum() / m))]
 
 
 def output_mistakes(q: str, v: Any, m: int) -> list[tuple[str, Any]]:
@@ -150,7 +148,7 @@ def candidates(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> d
             dZ2, dZ1 = (formula(c), None) if up == "dZ2" else (c.correct["dZ2"], formula(c))
             out[f"{UPSTREAM}{up}: {text}"] = propagate(c, dZ2, dZ1)[q]
     if q in ("db1", "db2"):
-        out.update(_bias_axis_mistakes(q, c.correct["dZ" + q[2]], c.m))
+        out.update(bias_axis_mistakes(c.correct["dZ" + q[2]], c.m))
     return out
 
 
@@ -190,13 +188,13 @@ def diagnose(
     every wrong quantity computed from it (two or more) wins over a local explanation.
     """
     found = {q: matching(q, per_case, tol, wrong) for q in wrong}
+    own_formula = {text for _, text, _ in FORMULA_MISTAKES}
     out = {}
     for q, texts in found.items():
-        explains_all = [t for t in texts if _explains_all(t, found)]
-        local = texts[:1]
-        own = {t for _, t, _ in FORMULA_MISTAKES}
-        first = texts[0] if texts and (texts[0].startswith("follows") or texts[0] in own) else ""
-        text = first or (explains_all or local or [""])[0]
+        if texts and (texts[0].startswith("follows") or texts[0] in own_formula):
+            text = texts[0]
+        else:
+            text = ([t for t in texts if _explains_all(t, found)] or texts or [""])[0]
         out[q] = _with_shapes(q, text, per_case) if text else _shape_diagnosis(q, per_case, tol)
     return out
 
@@ -209,7 +207,7 @@ def _explains_all(text: str, found: dict[str, list[str]]) -> bool:
 
 
 def _with_shapes(q: str, text: str, per_case: list[tuple[Context, dict[str, Array]]]) -> str:
-    """ "transposed" with the shape returned and the shape expected."""
+    """The "transposed" diagnosis completed with the shape returned and the one expected."""
     if not text.startswith("transposed"):
         return text
     c, user = per_case[0]
