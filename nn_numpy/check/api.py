@@ -38,7 +38,7 @@ def conform(value: NDArray[Any], shape: tuple[int, ...]) -> NDArray[Any] | None:
     """
     if value.shape == shape:
         return value
-    if value.size == int(np.prod(shape)) == 1:
+    if value.size == int(np.prod(shape)) == 1 and value.ndim <= len(shape):
         return value.reshape(shape)
     return None
 
