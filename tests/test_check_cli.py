@@ -41,6 +41,12 @@ def raises(W1, b1, W2, b2, X, Y):
 def helper(X):
     return X @ X  # ValueError: (n_x, m) @ (n_x, m)
 
+def lower_case(W1, b1, W2, b2, X, Y):
+    return {k.lower(): v for k, v in gradients(W1, b1, W2, b2, X, Y).items()}
+
+def three_arguments(params, X, Y):
+    return {}
+
 def missing_db2(W1, b1, W2, b2, X, Y):
     return {k: v for k, v in gradients(W1, b1, W2, b2, X, Y).items() if k != "db2"}
 
@@ -103,6 +109,11 @@ def test_target_as_package_module_function_is_found_from_the_current_directory(u
         ("my_nn.py:missing_db2", "returned a dict without db2 (needs dW1, db1, dW2, db2"),
         ("my_nn.py:returns_none", "returned a NoneType without dW1, db1, dW2, db2"),
         ("my_nn.py:text_value", "dW2 is not an array of real numbers"),
+        (
+            "my_nn.py:lower_case",
+            "without dW1, dW2 (needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost); "
+            "keys are case-sensitive, found dw1, dw2",
+        ),
     ],
 )
 def test_each_usage_error_exits_2_with_one_line(user_dir, capsys, target, message):
@@ -125,6 +136,15 @@ def test_when_the_users_function_raises_their_traceback_is_shown_and_exit_is_2(u
             "nn-numpy-check: error: your function raised on case 'shapes (n_x=3, n_h=5, m=7)'"
         )
     )
+
+
+def test_a_function_with_the_wrong_arguments_gets_one_error_line_not_our_traceback(
+    user_dir, capsys
+):
+    code, out, err = run(capsys, "my_nn.py:three_arguments")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.splitlines()[0].startswith("TypeError: three_arguments() takes 3 positional")
+    assert len(err.splitlines()) == 2
 
 
 def test_when_the_users_module_raises_on_import_its_traceback_is_shown(user_dir, capsys):

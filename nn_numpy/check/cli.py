@@ -53,8 +53,10 @@ def _print_user_traceback(exc: BaseException) -> None:
         if not name.startswith((HERE, "<frozen")):
             frames.append(tb)
         tb = tb.tb_next
-    start = frames[0] if frames else exc.__traceback__
-    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, start)))
+    if not frames:  # raised by the call itself, e.g. a TypeError for the wrong arguments
+        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        return
+    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, frames[0])))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

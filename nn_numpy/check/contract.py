@@ -57,7 +57,12 @@ def read_result(result: Any, name: str) -> dict[str, NDArray[Any]]:
     missing = [key for key in REQUIRED if not present(key)]
     if missing:
         kind = type(result).__name__
-        raise UsageError(f"{name} returned a {kind} without {', '.join(missing)} ({CONTRACT})")
+        found = list(result) if isinstance(result, Mapping) else dir(result)
+        near = [str(k) for k in found if str(k).lower() in {m.lower() for m in missing}]
+        hint = f"; keys are case-sensitive, found {', '.join(near)}" if near else ""
+        raise UsageError(
+            f"{name} returned a {kind} without {', '.join(missing)} ({CONTRACT}){hint}"
+        )
     values = {key: _real_array(key, get(key)) for key in (*OPTIONAL, *REQUIRED) if present(key)}
     cost_key = next((key for key in COST_KEYS if present(key)), None)
     if cost_key is not None:
