@@ -215,3 +215,25 @@ def test_an_unknown_mistake_fails_without_a_made_up_diagnosis():
     row = next(r for r in report.rows if r.quantity == "dW2")
     assert not row.ok and row.diagnosis == ""
     assert "no known mistake matches" in str(report)
+
+
+def test_two_mistakes_in_one_quantity_are_both_named():
+    def no_mask_and_no_1_over_m(W1, b1, W2, b2, X, Y):
+        g = implementation("no mask")(W1, b1, W2, b2, X, Y)
+        return {**g, "dW1": g["dW1"] * X.shape[1]}
+
+    def transposed_and_no_1_over_m(W1, b1, W2, b2, X, Y):
+        g = implementation()(W1, b1, W2, b2, X, Y)
+        return {**g, "dW1": g["dW1"].T * X.shape[1]}
+
+    def diagnosis(fn):
+        report = check_gradients(fn, use_torch=False)
+        return next(row.diagnosis for row in report.rows if row.quantity == "dW1")
+
+    assert diagnosis(no_mask_and_no_1_over_m) == (
+        "missing 1/m: dW1 is m times too large; and computed from a wrong dZ1: no ReLU mask: "
+        "dZ1 = W2^T dZ2 needs * 1{Z1 > 0}"
+    )
+    assert diagnosis(transposed_and_no_1_over_m) == (
+        "transposed: returned (3, 5), expected (5, 3); and missing 1/m: dW1 is m times too large"
+    )

@@ -112,7 +112,11 @@ def output_mistakes(q: str, v: Any, m: int) -> list[tuple[str, Any]]:
         (f"sign flipped: {q} has the wrong sign", -v),
     ]
     if q[1] == "W":
-        out.insert(0, ("transposed", v.T))
+        out[:0] = [
+            ("transposed", v.T),
+            (f"transposed, and {too_large}", m * v.T),
+            (f"transposed, and 1/m applied twice: {q} is m times too small", v.T / m),
+        ]
     return out
 
 
@@ -146,7 +150,10 @@ def candidates(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> d
     for up, text, formula in FORMULA_MISTAKES:
         if q in DOWNSTREAM.get(up, ()):
             dZ2, dZ1 = (formula(c), None) if up == "dZ2" else (c.correct["dZ2"], formula(c))
-            out[f"{UPSTREAM}{up}: {text}"] = propagate(c, dZ2, dZ1)[q]
+            value = propagate(c, dZ2, dZ1)[q]
+            out[f"{UPSTREAM}{up}: {text}"] = value
+            for mistake, wrong in output_mistakes(q, value, c.m):  # two mistakes at once
+                out[f"{mistake}; and {UPSTREAM}{up}: {text}"] = wrong
     if q in ("db1", "db2"):
         out.update(bias_axis_mistakes(c.correct["dZ" + q[2]], c.m))
     return out
@@ -207,11 +214,13 @@ def _explains_all(text: str, found: dict[str, list[str]]) -> bool:
 
 
 def _with_shapes(q: str, text: str, per_case: list[tuple[Context, dict[str, Array]]]) -> str:
-    """The "transposed" diagnosis completed with the shape returned and the one expected."""
+    """A "transposed" diagnosis completed with the shape returned and the one expected."""
     if not text.startswith("transposed"):
         return text
     c, user = per_case[0]
-    return f"{text}: returned {np.shape(user[q])}, expected {np.shape(c.correct[q])}"
+    head, _, tail = text.partition(", and ")
+    shapes = f"{head}: returned {np.shape(user[q])}, expected {np.shape(c.correct[q])}"
+    return f"{shapes}; and {tail}" if tail else shapes
 
 
 def _shape_diagnosis(q: str, per_case: list[tuple[Context, dict[str, Array]]], tol: float) -> str:
