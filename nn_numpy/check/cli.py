@@ -20,6 +20,7 @@ from nn_numpy.check.api import check_gradients
 from nn_numpy.check.contract import CONTRACT, UsageError, UserCodeError
 from nn_numpy.check.oracles import OracleDisagreement
 from nn_numpy.check.target import UserImportError, load_target
+from nn_numpy.cli._errors import fail
 
 PROG = "nn-numpy-check"
 HERE = str(Path(__file__).resolve().parent)
@@ -66,13 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         fn = load_target(args.target)
         report = check_gradients(fn, use_torch=not args.no_torch, name=args.target)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
+        return fail(PROG, str(exc), 2)
     except (UserCodeError, UserImportError) as exc:
         assert exc.__cause__ is not None
         _print_user_traceback(exc.__cause__)
-        print(f"{PROG}: error: {exc} (its traceback is above)", file=sys.stderr)
-        return 2
+        return fail(PROG, f"{exc} (its traceback is above)", 2)
     except OracleDisagreement as exc:  # our bug, not the user's: say so, exit as a failed run
         print(f"{PROG}: internal error, please report it: {exc}", file=sys.stderr)
         return 1
@@ -87,10 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             with atomic_write(args.json) as f:
                 f.write(report.to_json())
         except OSError as exc:
-            print(
-                f"{PROG}: error: cannot write --json {args.json} ({exc.strerror})", file=sys.stderr
-            )
-            return 2
+            return fail(PROG, f"cannot write --json {args.json} ({exc.strerror})", 2)
     return 0 if report.ok else 1
 
 
