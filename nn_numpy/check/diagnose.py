@@ -76,6 +76,10 @@ FORMULA_MISTAKES: list[tuple[str, str, Callable[[Context], Array]]] = [
     ("dZ1", "no ReLU mask: dZ1 = W2^T dZ2 needs * 1{Z1 > 0}", lambda c: c.W2.T @ (c.A2 - c.Y)),
     ("dZ1", "ReLU instead of its derivative: multiplied by A1 = max(Z1, 0), not by 1{Z1 > 0}",
      lambda c: (c.W2.T @ (c.A2 - c.Y)) * c.A1),
+    ("dZ1", "tanh's derivative 1 - A1^2 instead of ReLU's 1{Z1 > 0}",
+     lambda c: (c.W2.T @ (c.A2 - c.Y)) * (1 - c.A1**2)),
+    ("dZ1", "sigmoid's derivative A1 (1 - A1) instead of ReLU's 1{Z1 > 0}",
+     lambda c: (c.W2.T @ (c.A2 - c.Y)) * c.A1 * (1 - c.A1)),
     ("dZ1", "divided by m: that is dJ/dZ1; dZ1 is per example, W2^T dZ2 * 1{Z1 > 0}",
      lambda c: (c.W2.T @ (c.A2 - c.Y)) * (c.Z1 > 0) / c.m),
     ("dW2", "Z1 where A1 belongs: dW2 = (1/m) dZ2 A1^T with A1 = max(Z1, 0)",
@@ -85,7 +89,7 @@ FORMULA_MISTAKES: list[tuple[str, str, Callable[[Context], Array]]] = [
 
 def bias_axis_mistakes(dZ: Array, m: int) -> list[tuple[str, Array]]:
     """db summed over the wrong axis, or over every axis."""
-    over_units = "summed over the hidden units (axis 0) instead of over the examples (axis 1)"
+    over_units = "summed over the units (axis 0) instead of over the examples (axis 1)"
     over_all = "summed over every axis: needs np.sum(dZ, axis=1, keepdims=True) / m"
     return [(over_units, dZ.sum(axis=0, keepdims=True) / m), (over_all, np.asarray(dZ.sum() / m))]
 
