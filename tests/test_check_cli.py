@@ -217,3 +217,13 @@ def test_oracles_disagreeing_is_reported_as_our_internal_error_with_exit_1(
     code, out, err = run(capsys, "my_nn.py:gradients")
     assert code == 1 and out == "" and err.count("\n") == 1
     assert err.startswith("nn-numpy-check: internal error, please report it: shapes")
+
+
+def test_python_api_report_prints_the_same_table_as_the_command(user_dir, capsys):
+    from nn_numpy.check import check_gradients
+    from nn_numpy.check.target import load_target
+
+    _, out, _ = run(capsys, "my_nn.py:no_mask")
+    report = check_gradients(load_target("my_nn.py:no_mask"), use_torch=False)
+    assert not report.ok and not bool(report)
+    assert str(report).replace("no_mask:", "my_nn.py:no_mask:", 1) + "\n" == out
