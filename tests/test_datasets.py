@@ -1,17 +1,24 @@
-"""The shipped CSVs are exactly what nn_numpy.datasets generates, and have the promised shape."""
+"""The shipped CSVs are exactly what nn_numpy.datasets generates, have the promised shape, and
+are found by name or by the seed's default path from any directory."""
 
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from nn_numpy import datasets
+from nn_numpy.cli import predict as predict_cli
+from nn_numpy.cli import train as train_cli
 from nn_numpy.data import load_table, split_xy
+from nn_numpy.datasets import resolve_data_path, shipped_path
 
-DATA = Path(__file__).parents[1] / "data"
+ROOT = Path(__file__).parents[1]
+DATA = ROOT / "data"
+PACKAGED = ROOT / "nn_numpy" / "_data"
 NAMES = ["basic_dataset.csv", "large_dataset.csv"]
 
 
@@ -22,19 +29,108 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.parametrize("copy", [DATA, PACKAGED], ids=["data", "nn_numpy/_data"])
 @pytest.mark.parametrize("name", NAMES)
-def test_regenerated_file_is_byte_identical_to_shipped(regenerated: Path, name: str) -> None:
-    assert (regenerated / name).read_bytes() == (DATA / name).read_bytes()
+def test_checkout_and_packaged_copies_are_byte_identical_to_regenerated(
+    regenerated: Path, copy: Path, name: str
+) -> None:
+    assert (copy / name).read_bytes() == (regenerated / name).read_bytes()
 
 
-def test_datasets_cli_rejects_missing_out_dir(
+def test_packaged_copies_are_what_the_package_reads() -> None:
+    for name in NAMES:
+        assert shipped_path(name).resolve() == (PACKAGED / name).resolve()
+    assert {p.name for p in PACKAGED.iterdir()} == set(NAMES)
+
+
+def test_datasets_cli_creates_a_missing_out_dir(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "data"
+    assert datasets.main(["--out-dir", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == NAMES
+
+
+def test_datasets_cli_rejects_an_out_dir_that_is_a_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    (tmp_path / "file").write_text("keep\n")
     with pytest.raises(SystemExit) as info:
-        datasets.main(["--out-dir", str(tmp_path / "missing")])
+        datasets.main(["--out-dir", str(tmp_path / "file")])
     assert info.value.code == 2
-    assert "is not an existing directory" in capsys.readouterr().err.splitlines()[-1]
-    assert not (tmp_path / "missing").exists()
+    assert "is not a directory" in capsys.readouterr().err.splitlines()[-1]
+    assert (tmp_path / "file").read_text() == "keep\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("basic", "basic_dataset.csv"),
+        ("large", "large_dataset.csv"),
+        ("data/basic_dataset.csv", "basic_dataset.csv"),
+        ("./data/large_dataset.csv", "large_dataset.csv"),
+    ],
+)
+def test_names_and_seed_paths_mean_the_shipped_copy_where_no_such_file_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert resolve_data_path(value) == shipped_path(name)
+
+
+def test_seed_default_path_in_a_checkout_reads_the_checkout_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert resolve_data_path("data/basic_dataset.csv") == Path("data/basic_dataset.csv")
+
+
+@pytest.mark.parametrize("kind", ["file", "directory", "broken symlink"])
+def test_anything_that_exists_at_the_path_wins_over_the_short_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # A path never changes meaning: only where nothing exists does `basic` mean the shipped data.
+    monkeypatch.chdir(tmp_path)
+    if kind == "file":
+        Path("basic").write_text("x1,label\n0,1\n")
+    elif kind == "directory":
+        Path("basic").mkdir()
+    else:
+        os.symlink(tmp_path / "missing", "basic")
+    assert resolve_data_path("basic") == Path("basic")
+    assert resolve_data_path("./basic") == Path("./basic")
+
+
+def test_other_missing_paths_are_passed_on_for_the_reader_to_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for value in ["./basic", "basic.csv", "data/other.csv", "Large"]:
+        assert resolve_data_path(value) == Path(value)
+
+
+def test_train_cli_with_no_arguments_prints_the_same_outside_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert train_cli.main(["--epochs", "300"]) == 0
+    in_checkout = capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    assert train_cli.main(["--epochs", "300"]) == 0
+    assert capsys.readouterr().out == in_checkout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_and_predict_clis_read_the_large_set_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    argv = ["--data-path", "large", "--epochs", "20", "--save-model", "model.npz"]
+    assert train_cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "data: large (2000 examples, 2 features), 1600 train / 400 test" in out
+    assert predict_cli.main(["--model", "model.npz", "--data-path", "large"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 1 + 2000
+    assert err.endswith("/2000 rows correct)\n")
 
 
 def load(name: str) -> tuple[np.ndarray, np.ndarray]:

@@ -25,6 +25,7 @@ from nn_numpy._io import atomic_write
 from nn_numpy.cli._errors import run_cli
 from nn_numpy.cli._outputs import check_outputs
 from nn_numpy.data import DataError, check_labels, load_table
+from nn_numpy.datasets import resolve_data_path
 from nn_numpy.model_io import Model, ModelFileError, load_model
 
 PROG = "nn-numpy-predict"
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-path",
         required=True,
         metavar="CSV",
-        help="CSV with a header line; n_features columns, or n_features + 1 with 0/1 labels last",
+        help="CSV with a header line; n_features columns, or n_features + 1 with 0/1 labels last"
+        " (basic / large: the shipped datasets, when no such file exists)",
     )
     parser.add_argument(
         "--output",
@@ -90,9 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    check_outputs({"--output": args.output}, {"--model": args.model, "--data-path": args.data_path})
+    data_path = str(resolve_data_path(args.data_path))  # `large` etc.: nn_numpy.datasets
+    check_outputs({"--output": args.output}, {"--model": args.model, "--data-path": data_path})
     model = load_model(args.model)
-    table = load_table(args.data_path)
+    table = load_table(data_path)
     X, labels = split_features(table, model, args.data_path)
 
     proba = model.predict_proba(X).ravel()

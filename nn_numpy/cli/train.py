@@ -26,6 +26,7 @@ from nn_numpy import model_io, plot
 from nn_numpy.cli._errors import UsageError, fail, run_cli
 from nn_numpy.cli._outputs import check_outputs, write_metrics
 from nn_numpy.data import DataError, Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.datasets import resolve_data_path
 from nn_numpy.network import Params, init_params, predict
 from nn_numpy.trainer import Trainer
 
@@ -62,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         "output) on a CSV dataset: header line, features first, 0/1 label last.",
     )
     dflt = " (default: %(default)s)"
-    p.add_argument("--data-path", default="data/basic_dataset.csv", help="CSV dataset" + dflt)
+    p.add_argument(
+        "--data-path",
+        default="data/basic_dataset.csv",
+        help="CSV dataset, or basic / large for the shipped ones (used when no such file "
+        "exists, as for the default outside a checkout)" + dflt,
+    )
     p.add_argument("--hidden-size", type=_positive_int, default=5, help="hidden ReLU units" + dflt)
     p.add_argument("--learning-rate", type=_positive_float, default=0.01, help="step size" + dflt)
     p.add_argument("--epochs", type=_positive_int, default=5000, help="full-batch steps" + dflt)
@@ -200,14 +206,15 @@ def _run(args: argparse.Namespace) -> int:
         "--save-model": args.save_model,
         "--plot": args.plot,
     }
-    check_outputs(outputs, {"--data-path": args.data_path})
+    data_path = str(resolve_data_path(args.data_path))  # `large` etc.: nn_numpy.datasets
+    check_outputs(outputs, {"--data-path": data_path})
     if args.plot is not None:
         try:
             plot.require_matplotlib()
         except plot.PlotUnavailableError as exc:
             raise UsageError(f"--plot: {exc}") from None
 
-    X, Y = split_xy(load_table(args.data_path))
+    X, Y = split_xy(load_table(data_path))
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_size, args.seed)
     n_x = X.shape[0]
     scaler = Standardizer.fit(X_train) if args.standardize else Standardizer.identity(n_x)
