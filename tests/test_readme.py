@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from nn_numpy.cli.predict import main as predict_main
+from nn_numpy.cli.train import main as train_main
+
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -53,3 +56,67 @@ def test_readme_python_example_runs_and_learns_xor(capsys: pytest.CaptureFixture
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
     exec(compile(example, "README.md example", "exec"), {})
     assert capsys.readouterr().out.rstrip().endswith("[[0 1 1 0]]")
+
+
+def _block_after(marker: str) -> str:
+    """The body of the first fenced block that starts after ``marker``."""
+    rest = README.split(marker, 1)[1]
+    return rest.split("```", 1)[1].split("\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_training_output_is_what_nn_numpy_train_prints(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Compared exactly, on the machine running the tests (the costs are printed to 6 digits).
+    block = _block_after("## Training from the command line")
+    command, expected = block.split("\n", 1)
+    assert command == "$ nn-numpy-train"
+    monkeypatch.chdir(ROOT)
+    assert train_main([]) == 0
+    assert capsys.readouterr().out == expected
+
+
+def test_readme_large_dataset_figures_and_predictions_are_what_the_commands_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The README's commands, run in an empty directory: data/large_dataset.csv is then the
+    # shipped copy (byte-identical, tests/test_datasets.py). --plot changes no number: left out.
+    monkeypatch.chdir(tmp_path)
+    section = README.split("## Picture, saved model, predictions", 1)[1]
+    train_cmd = re.search(r"^nn-numpy-train (.*) --plot \S+ (.*)$", section, re.M)
+    assert train_cmd
+    assert train_main([*train_cmd[1].split(), *train_cmd[2].split()]) == 0
+    out = capsys.readouterr().out
+    claim = re.search(
+        r"final cost of ([\d.]+), ([\d.]+%) train accuracy \((\d+/\d+)\) and ([\d.]+%) test"
+        r" accuracy\s+\((\d+/\d+)\)",
+        section,
+    )
+    assert claim
+    assert f"final cost: {claim[1]}\n" in out
+    assert f"train accuracy: {claim[2]} ({claim[3]})\n" in out
+    assert f"test accuracy: {claim[4]} ({claim[5]})\n" in out
+
+    predict_cmd = next(line for line in section.splitlines() if line.startswith("nn-numpy-predict"))
+    assert predict_main(predict_cmd.split()[1:]) == 0
+    shown = [line.removeprefix("# ") for line in section.split(predict_cmd, 1)[1].splitlines()[1:3]]
+    assert len(shown) == 2 and capsys.readouterr().out.splitlines() == shown
+
+
+def _numbers(line: str) -> list[str]:
+    return re.findall(r"\d\.\de-\d\d", line)
+
+
+def test_readme_report_block_matches_a_fresh_report_within_a_factor_of_10(torch_ref) -> None:
+    from reference import report
+
+    block = _block_after("exits 1 if any row fails").splitlines()
+    lines: list[str] = []
+    assert report.main([], out=lines.append) == 0
+    fresh = "\n".join(lines).splitlines()
+    assert len(fresh) == len(block)
+    for shown, now in zip(block, fresh, strict=True):
+        pattern = r"\d\.\de-\d\d"
+        assert re.sub(pattern, "#", shown).split() == re.sub(pattern, "#", now).split()
+        for a, b in zip(_numbers(shown), _numbers(now), strict=True):
+            assert 0.1 <= float(a) / float(b) <= 10, (shown, now)
