@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn_numpy._io import atomic_write
+from nn_numpy.data import DataError
 
 BASIC_SEED = 0
 LARGE_SEED = 0
@@ -47,12 +48,15 @@ CHECKOUT_PATHS = {os.path.normpath(f"data/{file}"): file for file in SHIPPED.val
 
 
 def shipped_path(file: str) -> Path:
-    """The packaged copy of ``basic_dataset.csv`` or ``large_dataset.csv``."""
+    """The packaged copy of ``basic_dataset.csv`` or ``large_dataset.csv``.
+
+    Raises DataError (one line, exit status 2 in the CLIs) if this installation lacks it.
+    """
     resource = files("nn_numpy") / "_data" / file
     # pip installs wheels as plain files, so the resource is a real path; a zipped nn_numpy
     # (not something pip makes) would need importlib.resources.as_file.
     if not isinstance(resource, Path) or not resource.is_file():
-        raise FileNotFoundError(f"nn_numpy is installed without its dataset {file}")
+        raise DataError(f"the shipped dataset {file} is missing from this installation of nn_numpy")
     return resource
 
 

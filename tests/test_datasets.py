@@ -76,6 +76,19 @@ def test_names_and_seed_paths_mean_the_shipped_copy_where_no_such_file_exists(
     assert resolve_data_path(value) == shipped_path(name)
 
 
+def test_an_installation_without_the_shipped_data_fails_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(datasets, "files", lambda package: tmp_path)  # a package with no _data/
+    monkeypatch.chdir(tmp_path)
+    assert train_cli.main(["--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "nn-numpy-train: error: the shipped dataset basic_dataset.csv is missing from this "
+        "installation of nn_numpy\n"
+    )
+
+
 def test_seed_default_path_in_a_checkout_reads_the_checkout_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
