@@ -60,7 +60,7 @@ def shipped_path(file: str) -> Path:
     return resource
 
 
-def resolve_data_path(value: str | os.PathLike[str]) -> Path:
+def resolve_data_path(value: str | os.PathLike[str]) -> str:
     """The file ``--data-path value`` reads.
 
     ``value`` itself whenever anything exists there (a file, a directory, even a broken symlink:
@@ -68,13 +68,14 @@ def resolve_data_path(value: str | os.PathLike[str]) -> Path:
     the names ``basic`` / ``large`` and the checkout paths ``data/basic_dataset.csv`` /
     ``data/large_dataset.csv`` mean the datasets shipped inside the package, byte-identical to
     the checkout's. So the seed's default works in the checkout (its data/ file) and anywhere else
-    (the shipped copy); ``./basic`` always means a file.
+    (the shipped copy); ``./basic`` always means a file. Returns the text as given (so messages
+    name the path as the user wrote it) or the shipped file's path.
     """
     text = os.fspath(value)
     file = SHIPPED.get(text) or CHECKOUT_PATHS.get(os.path.normpath(text))
     if file is not None and not os.path.lexists(text):
-        return shipped_path(file)
-    return Path(text)
+        return str(shipped_path(file))
+    return text
 
 
 def make_basic(seed: int = BASIC_SEED) -> tuple[NDArray[np.float64], NDArray[np.int64]]:

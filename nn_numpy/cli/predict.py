@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    data_path = str(resolve_data_path(args.data_path))  # `large` etc.: nn_numpy.datasets
+    data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.datasets
     check_outputs({"--output": args.output}, {"--model": args.model, "--data-path": data_path})
     model = load_model(args.model)
     table = load_table(data_path)

@@ -206,7 +206,7 @@ def _run(args: argparse.Namespace) -> int:
         "--save-model": args.save_model,
         "--plot": args.plot,
     }
-    data_path = str(resolve_data_path(args.data_path))  # `large` etc.: nn_numpy.datasets
+    data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.datasets
     check_outputs(outputs, {"--data-path": data_path})
     if args.plot is not None:
         try:
