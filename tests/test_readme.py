@@ -106,23 +106,18 @@ def test_readme_large_dataset_figures_and_predictions_are_what_the_commands_prin
     assert len(shown) == 2 and capsys.readouterr().out.splitlines() == shown
 
 
-def _numbers(line: str) -> list[str]:
-    return re.findall(r"\d\.\de-\d\d", line)
-
-
-def test_readme_report_block_matches_a_fresh_report_within_a_factor_of_10(torch_ref) -> None:
+def test_readme_report_figures_are_within_a_factor_of_10_of_a_fresh_run(torch_ref) -> None:
+    # The layout is tests/test_check_readme.py's; here each error shown against a full-size run.
     from reference import report
 
-    block = _block_after("exits 1 if any row fails").splitlines()
+    figure = r"\d\.\de-\d\d"
+    shown = re.findall(figure, _block_after("exits 1 if any row fails"))
     lines: list[str] = []
     assert report.main([], out=lines.append) == 0
-    fresh = "\n".join(lines).splitlines()
-    assert len(fresh) == len(block)
-    for shown, now in zip(block, fresh, strict=True):
-        pattern = r"\d\.\de-\d\d"
-        assert re.sub(pattern, "#", shown).split() == re.sub(pattern, "#", now).split()
-        for a, b in zip(_numbers(shown), _numbers(now), strict=True):
-            assert 0.1 <= float(a) / float(b) <= 10, (shown, now)
+    fresh = re.findall(figure, "\n".join(lines))
+    assert len(shown) == len(fresh) >= 10
+    for a, b in zip(shown, fresh, strict=True):
+        assert 0.1 <= float(a) / float(b) <= 10, (a, b)
 
 
 def test_readme_dataset_table_rows_that_are_cheap_to_recompute_hold(
