@@ -5,147 +5,77 @@ values first and the 0/1 label last. In memory it follows the derivation's layou
 X is (n_x, m), one example per column, and Y is (1, m).
 
 Every problem with the input is raised as a ``DataError`` whose message is one line a
-person can act on; the command-line tools print it and exit with status 2.
+person can act on; the command-line tools print it and exit with status 2. Reading itself
+(bounded, line by line) is ``nn_numpy.reader``.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from nn_numpy.reader import DataError, Table, read_table
+
 Array = NDArray[np.float64]
 
 
-class DataError(ValueError):
-    """A problem with the input data, described in one human-readable line."""
-
-
 def load_table(path: str | os.PathLike[str]) -> Array:
-    """Read a headed, comma-separated file of numbers into an (m, c) float64 array.
-
-    Blank lines are ignored. The first line is the header; every other line is one row
-    and must have as many cells as the header, each a finite number.
-    """
-    p = Path(path)
-    lines = _read_lines(p)
-    if not any(line.strip() for line in lines):
-        raise DataError(f"{p}: the file is empty")
-    header = lines[0]
-    if not header.strip():
-        raise DataError(
-            f"{p}, line 1: expected a header line with column names, found a blank line"
-        )
-    n_cols = len(header.split(","))
-    if all(_is_number(cell) for cell in header.split(",")):
-        raise DataError(
-            f"{p}, line 1: expected a header line with column names, "
-            f"found numbers {header.strip()!r}"
-        )
-    # (line number, text) of every data row, so that messages can point at the file's lines.
-    rows = [(n, line) for n, line in enumerate(lines[1:], start=2) if line.strip()]
-    if not rows:
-        raise DataError(f"{p}: the file has a header line but no data rows")
-    try:
-        table = np.loadtxt(
-            [header] + [line for _, line in rows],
-            dtype=np.float64,
-            delimiter=",",
-            skiprows=1,
-            ndmin=2,
-            comments=None,
-        )
-    except ValueError as exc:
-        raise _diagnose(p, rows, n_cols, exc) from None
-    if table.shape[1] != n_cols:
-        raise _diagnose(p, rows, n_cols, None)
-    bad = np.argwhere(~np.isfinite(table))
-    if bad.size:
-        i, j = (int(k) for k in bad[0])
-        raise DataError(
-            f"{p}, line {rows[i][0]}, column {j + 1}: value {table[i, j]} is not finite "
-            "(NaN and infinity are not allowed)"
-        )
-    return table
+    """The (m, c) float64 values of a headed CSV file (``nn_numpy.reader.read_table``)."""
+    return read_table(path).values
 
 
-def _read_lines(p: Path) -> list[str]:
-    try:
-        return p.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise DataError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{p}: is a directory, not a data file") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{p}: not a UTF-8 text file") from None
-    except OSError as exc:
-        raise DataError(f"{p}: cannot read the file ({exc.strerror})") from None
-
-
-def _is_number(cell: str) -> bool:
-    """True if ``cell`` is a decimal number as np.loadtxt reads it ('1_0' is not)."""
-    if "_" in cell:
-        return False
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _diagnose(
-    p: Path, rows: list[tuple[int, str]], n_cols: int, exc: Exception | None
-) -> DataError:
-    """Find the first malformed row and describe it by its line and column in the file."""
-    for n, line in rows:
-        cells = line.split(",")
-        if len(cells) != n_cols:
-            return DataError(
-                f"{p}, line {n}: expected {n_cols} comma-separated values (as in the header), "
-                f"found {len(cells)}"
-            )
-        for j, cell in enumerate(cells, start=1):
-            if not _is_number(cell):
-                return DataError(f"{p}, line {n}, column {j}: {cell.strip()!r} is not a number")
-    return DataError(f"{p}: cannot parse the file ({exc})")
-
-
-def split_xy(table: Array) -> tuple[Array, Array]:
+def split_xy(table: Array | Table) -> tuple[Array, Array]:
     """Features and labels in the derivation's layout: X (n_x, m), Y (1, m).
 
-    The last column is the label; it must hold only 0 and 1, and both must occur.
+    The last column is the label; it must hold only 0 and 1, and both must occur. Given a
+    ``Table``, a bad label is reported by its line in the file.
     """
-    table = np.asarray(table, dtype=np.float64)
-    if table.ndim != 2 or table.shape[1] < 2:
-        n = table.shape[1] if table.ndim == 2 else table.ndim
+    where = table.where if isinstance(table, Table) else _data_row
+    values = np.asarray(table.values if isinstance(table, Table) else table, dtype=np.float64)
+    if values.ndim != 2 or values.shape[1] < 2:
+        n = values.shape[1] if values.ndim == 2 else values.ndim
         raise DataError(
             f"need at least 2 columns (one or more features, then the label), found {n}"
         )
-    labels = check_labels(table[:, -1])
-    for cls in (0, 1):
-        if not np.any(labels == cls):
-            raise DataError(
-                f"labels are all {1 - cls}; both classes (0 and 1) must be present to train"
-            )
-    X = np.ascontiguousarray(table[:, :-1].T)
+    labels = check_labels(values[:, -1], where)
     Y = labels.reshape(1, -1).copy()
-    return X, Y
+    check_both_classes(Y, "labels")
+    return np.ascontiguousarray(values[:, :-1].T), Y
 
 
-def check_labels(labels: Array) -> Array:
-    """Return ``labels`` (the last column) if every value is 0 or 1, else raise DataError."""
+def _data_row(i: int) -> str:
+    return f"data row {i + 1}"
+
+
+def check_labels(labels: Array, where: Callable[[int], str] = _data_row) -> Array:
+    """Return ``labels`` (the last column) if every value is 0 or 1, else raise DataError.
+
+    ``where(i)`` names row i in the message (a file line when the rows came from a file).
+    """
     bad = np.flatnonzero((labels != 0) & (labels != 1))
     if bad.size:
         raise DataError(
-            f"labels (the last column) must be 0 or 1; data row {bad[0] + 1} has {labels[bad[0]]:g}"
+            f"labels (the last column) must be 0 or 1; {where(int(bad[0]))} has "
+            f"{labels[bad[0]]:g}"
         )
     return labels
+
+
+def check_both_classes(Y: Array, what: str) -> None:
+    """Raise DataError unless the 0/1 labels ``Y`` hold both classes (gradient descent on one
+    class only learns to say that class)."""
+    for cls in (0, 1):
+        if not np.any(Y == cls):
+            raise DataError(
+                f"{what} are all {1 - cls}; both classes (0 and 1) must be present to train"
+            )
 
 
 @dataclass(frozen=True)
@@ -157,11 +87,22 @@ class Standardizer:
 
     @classmethod
     def fit(cls, X: Array) -> Standardizer:
-        """mean_j and std_j of each feature row of X (n_x, m); a constant feature keeps std 1."""
+        """mean_j and std_j of each feature row of X (n_x, m), computed scale-robustly.
+
+        Each row is first divided by a power of two s_j ~ max_i |x_ji| (exact), so the sums
+        of x and of (x - mean)^2 neither overflow (1e200) nor underflow (1e-200, subnormals);
+        then mean_j = s_j mean(x_j / s_j) and std_j = s_j std(x_j / s_j), exact rescalings.
+        A zero-variance feature gets std_j = |mean_j| (1 if that is 0): it standardizes to 0
+        on the training data and new values are measured on the feature's own scale.
+        """
         X = np.asarray(X, dtype=np.float64)
-        mean = X.mean(axis=1, keepdims=True)
-        std = X.std(axis=1, keepdims=True)
-        return cls(mean=mean, std=np.where(std > 0, std, 1.0))
+        _, e = np.frexp(np.max(np.abs(X), axis=1, keepdims=True))
+        scaled = np.ldexp(X, 1 - e)  # x / s with s = 2^(e - 1): |x / s| < 2
+        mean = np.ldexp(scaled.mean(axis=1, keepdims=True), e - 1)
+        std = np.ldexp(scaled.std(axis=1, keepdims=True), e - 1)
+        constant = std == 0
+        std[constant] = np.where(mean[constant] != 0, np.abs(mean[constant]), 1.0)
+        return cls(mean=mean, std=std)
 
     @classmethod
     def identity(cls, n_x: int) -> Standardizer:
@@ -169,8 +110,18 @@ class Standardizer:
         return cls(mean=np.zeros((n_x, 1)), std=np.ones((n_x, 1)))
 
     def transform(self, X: Any) -> Array:
-        """(X - mean) / std, column by column."""
-        return (np.asarray(X, dtype=np.float64) - self.mean) / self.std
+        """(X - mean) / std, column by column.
+
+        Computed as (x 2^-k - mean 2^-k) / (std 2^-k) with 2^k ~ std (exact power-of-two
+        scalings), so x - mean does not overflow for huge features and tiny std does not
+        overflow 1/std. A value too far from the training data for a float64 gives +-inf
+        (no warning); callers check the result.
+        """
+        _, k = np.frexp(self.std)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return (np.ldexp(np.asarray(X, dtype=np.float64), -k) - np.ldexp(self.mean, -k)) / (
+                np.ldexp(self.std, -k)
+            )
 
 
 def train_test_split(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -91,10 +92,14 @@ def test_load_table_unreadable_file_is_a_data_error(
     # chmod 000 does not stop root, so the permission failure is injected at the read.
     path = write(tmp_path, "x,label\n1,0\n")
 
-    def deny(self: Path, *args: object, **kwargs: object) -> str:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_text", deny)
+    def deny(name: str, flags: int, *args: object) -> int:
+        if name == str(path):
+            raise PermissionError(13, "Permission denied", name)
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(os, "open", deny)
     with pytest.raises(DataError, match="cannot read the file \\(Permission denied\\)"):
         load_table(path)
 
@@ -133,13 +138,15 @@ def test_standardizer_fit_gives_zero_mean_unit_std_per_feature() -> None:
     np.testing.assert_allclose(Z.std(axis=1), 1.0, rtol=1e-12)
 
 
-def test_standardizer_leaves_a_constant_feature_unscaled() -> None:
-    X = np.array([[5.0, 5.0, 5.0], [1.0, 2.0, 3.0]])
+def test_standardizer_measures_a_constant_feature_on_its_own_scale() -> None:
+    X = np.array([[5.0, 5.0, 5.0], [1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-3e200, -3e200, -3e200]])
     s = Standardizer.fit(X)
-    assert s.std[0, 0] == 1.0
+    np.testing.assert_array_equal(s.std[[0, 2, 3], 0], [5.0, 1.0, 3e200])  # |mean|, or 1 for 0
     Z = s.transform(X)
     assert np.all(np.isfinite(Z))
-    np.testing.assert_array_equal(Z[0], [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(Z[[0, 2, 3]], np.zeros((3, 3)))
+    new = s.transform([[5.5], [2.0], [0.0], [-6e200]])
+    np.testing.assert_array_equal(new[[0, 3], 0], [0.1, -1.0])
 
 
 def test_standardizer_applies_train_statistics_to_new_data() -> None:
