@@ -54,16 +54,17 @@ def _data_row(i: int) -> str:
     return f"data row {i + 1}"
 
 
-def check_labels(labels: Array, where: Callable[[int], str] = _data_row) -> Array:
-    """Return ``labels`` (the last column) if every value is 0 or 1, else raise DataError.
+def check_labels(
+    labels: Array, where: Callable[[int], str] = _data_row, column: str = "the last column"
+) -> Array:
+    """Return ``labels`` if every value is 0 or 1, else raise DataError.
 
     ``where(i)`` names row i in the message (a file line when the rows came from a file).
     """
     bad = np.flatnonzero((labels != 0) & (labels != 1))
     if bad.size:
         raise DataError(
-            f"labels (the last column) must be 0 or 1; {where(int(bad[0]))} has "
-            f"{labels[bad[0]]:g}"
+            f"{where(int(bad[0]))}: labels ({column}) must be 0 or 1, found {labels[bad[0]]:g}"
         )
     return labels
 

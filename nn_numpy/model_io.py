@@ -1,6 +1,6 @@
 """Save a trained model to a NumPy ``.npz`` file and load it back, checked.
 
-A model file holds everything ``predict`` needs and nothing that needs pickle:
+A model file (format version 2) holds everything ``predict`` needs and nothing that needs pickle:
 
 =================  ======================================================
 ``W1 b1 W2 b2``    the parameters, in the model's dtype
@@ -10,35 +10,59 @@ A model file holds everything ``predict`` needs and nothing that needs pickle:
 ``dtype``          "float64" or "float32", the dtype the model computes in
 ``version``        the nn-numpy version that wrote the file
 ``format_version`` the layout of this file (``FORMAT_VERSION``)
+``feature_names``  (n_x,) the training file's feature column names, in order
+``label_name``     the training file's label column name
 =================  ======================================================
 
-It is read with ``np.load(path, allow_pickle=False)``, so loading a file never runs code.
+The two name entries are written together or not at all (a model saved from Python without
+column names). Format 1 files (no names) still load; ``predict`` then takes columns by position.
+
+Loading reads the zip archive member by member and only the members listed above. Each
+member's ``.npy`` header (shape, dtype) is checked before its data is read, so a file whose
+entry claims 2**40 elements, or carries gigabytes of extra data, costs nothing; nothing is
+ever unpickled. Parameters that cannot give a finite output are refused at load time.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, Literal
 
 import numpy as np
-from numpy.lib.npyio import NpzFile
+from numpy.lib import format as npy
 from numpy.typing import DTypeLike
 
 from nn_numpy import __version__
 from nn_numpy._io import atomic_write
+from nn_numpy.columns import Columns
 from nn_numpy.data import Standardizer
-from nn_numpy.network import Array, Params, predict_proba
+from nn_numpy.network import Array, Params, forward
+from nn_numpy.resources import available_memory
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 DTYPES = ("float32", "float64")
 _PARAM_KEYS = ("W1", "b1", "W2", "b2")
 KEYS = (*_PARAM_KEYS, "mean", "std", "n_features", "hidden_size", "dtype", "version")
+NAME_KEYS = ("feature_names", "label_name")
+_MAX_NAME = 4096  # characters in one column name
 
 
 class ModelFileError(ValueError):
     """A model file that cannot be used; the message is one line naming the file."""
+
+
+class PredictionError(ValueError):
+    """Some examples' outputs cannot be computed; ``columns`` are their indices in X."""
+
+    def __init__(self, message: str, columns: np.ndarray) -> None:
+        super().__init__(message)
+        self.columns = columns
 
 
 @dataclass(frozen=True)
@@ -49,6 +73,7 @@ class Model:
     standardizer: Standardizer
     dtype: np.dtype[Any]
     version: str
+    columns: Columns | None = None
 
     @property
     def n_features(self) -> int:
@@ -61,14 +86,27 @@ class Model:
         return int(self.params.W1.shape[0])
 
     def predict_proba(self, X_raw: Array) -> Array:
-        """P(y = 1 | x) = A[2] for raw X_raw (n_x, m): standardize, cast to dtype, forward."""
+        """P(y = 1 | x) = A[2] for raw X_raw (n_x, m): standardize, cast to dtype, forward.
+
+        Raises PredictionError naming the examples whose standardized input or logit Z[2] is
+        not finite (values far outside the training data overflow): never returns NaN.
+        """
         X_raw = np.asarray(X_raw)
         if X_raw.ndim != 2 or X_raw.shape[0] != self.n_features:
             raise ValueError(
                 f"expected raw features of shape ({self.n_features}, m), got {X_raw.shape}"
             )
-        X = self.standardizer.transform(X_raw).astype(self.dtype, copy=False)
-        return predict_proba(self.params, X)
+        with np.errstate(all="ignore"):  # overflow is found and reported below, per example
+            X = self.standardizer.transform(X_raw).astype(self.dtype, copy=False)
+            cache = forward(self.params, X)
+        bad = np.flatnonzero(~(np.all(np.isfinite(X), axis=0) & np.isfinite(cache.Z2[0])))
+        if bad.size:
+            raise PredictionError(
+                f"the output overflows {self.dtype} for {bad.size} example(s): their values "
+                "are too far from the training data",
+                bad,
+            )
+        return cache.A2
 
     def predict(self, X_raw: Array) -> np.ndarray:
         """Class labels: 1 where A[2] >= 0.5, else 0; shape (1, m)."""
@@ -76,12 +114,17 @@ class Model:
 
 
 def save_model(
-    path: str | os.PathLike[str], params: Params, standardizer: Standardizer, dtype: DTypeLike
+    path: str | os.PathLike[str],
+    params: Params,
+    standardizer: Standardizer,
+    dtype: DTypeLike,
+    columns: Columns | None,
 ) -> None:
-    """Write ``params`` and ``standardizer`` to ``path`` as an ``.npz``, atomically.
+    """Write ``params``, ``standardizer`` and the column names to ``path`` as an ``.npz``.
 
     The parameters are stored in ``dtype`` exactly as given (bit for bit), so a loaded model
     predicts exactly what the in-memory one does. ``path`` is used as given (no ".npz" appended).
+    ``columns`` None saves a model without names (predict then matches columns by position).
     """
     dtype = np.dtype(dtype)
     # dict[str, Any]: NumPy's stubs type savez's **kwds loosely enough to clash with its flags.
@@ -94,7 +137,10 @@ def save_model(
     arrays["dtype"] = np.array(dtype.name)
     arrays["version"] = np.array(__version__)
     arrays["format_version"] = np.array(FORMAT_VERSION, dtype=np.int64)
-    problem = _check(arrays)
+    if columns is not None:
+        arrays["feature_names"] = np.array(columns.features, dtype=str).reshape(-1)
+        arrays["label_name"] = np.array(columns.label, dtype=str)
+    problem = _check_names(arrays, n_x) or _check_values(arrays)
     if problem:
         raise ValueError(f"refusing to save an inconsistent model: {problem}")
     with atomic_write(path, "wb") as f:
@@ -104,92 +150,202 @@ def save_model(
 def load_model(path: str | os.PathLike[str]) -> Model:
     """Read a file written by ``save_model``; raise ``ModelFileError`` (one line) if unusable."""
     where = f"model file {os.fspath(path)!r}"
-    arrays = _read(path, where)
-    if "format_version" not in arrays:
-        raise ModelFileError(f"{where} is not an nn-numpy model (no 'format_version' entry)")
-    fmt = arrays["format_version"]
-    if fmt.shape != () or fmt.dtype.kind not in "iu" or int(fmt) != FORMAT_VERSION:
-        raise ModelFileError(
-            f"{where} has format version {_show(fmt)}, but nn-numpy {__version__} reads format "
-            f"version {FORMAT_VERSION}; retrain the model or use a matching nn-numpy"
+    with _open_archive(path, where) as archive:
+        a = _Members(archive, where)
+        fmt = a.read("format_version", "iufU", (), missing="is not a nn-numpy model file")
+        if fmt.dtype.kind not in "iu" or int(fmt) not in READABLE_FORMATS:
+            raise ModelFileError(
+                f"{where} has format version {_show(fmt)}, but nn-numpy {__version__} reads "
+                f"format versions {', '.join(map(str, READABLE_FORMATS))}; retrain the model "
+                "or use a matching nn-numpy"
+            )
+        named = any(k + ".npy" in a.names for k in NAME_KEYS)
+        a.require(KEYS + (NAME_KEYS if named else ()))
+        dtype_name = str(a.read("dtype", "U", ()))
+        if dtype_name not in DTYPES:
+            raise ModelFileError(
+                f"{where} is inconsistent: dtype is {dtype_name!r}, expected one of "
+                f"{', '.join(DTYPES)}"
+            )
+        version = str(a.read("version", "U", ()))
+        n_x, n_h = (a.positive(k) for k in ("n_features", "hidden_size"))
+        need = np.dtype(dtype_name).itemsize * n_h * (n_x + 3) + 16 * n_x
+        if need > available_memory():
+            raise ModelFileError(
+                f"{where} claims hidden_size={n_h}, n_features={n_x}: {need} bytes of "
+                "parameters, more than this machine has available"
+            )
+        shapes = {"W1": (n_h, n_x), "b1": (n_h, 1), "W2": (1, n_h), "b2": (1, 1)}
+        p = {k: a.read(k, dtype_name, shape, sizes=(n_x, n_h)) for k, shape in shapes.items()}
+        mean, std = (a.read(k, "f", (n_x, 1), sizes=(n_x, n_h)) for k in ("mean", "std"))
+        columns = None
+        if named:
+            names = a.read("feature_names", "U", (n_x,), sizes=(n_x, n_h))
+            columns = Columns(tuple(map(str, names)), str(a.read("label_name", "U", ())))
+    arrays = {**p, "mean": mean, "std": std, "dtype": np.array(dtype_name)}
+    problem = _check_values(arrays)
+    if columns is not None:
+        problem = problem or _check_names(
+            {"feature_names": np.array(columns.features), "label_name": np.array(columns.label)},
+            n_x,
         )
-    missing = [k for k in KEYS if k not in arrays]
-    if missing:
-        raise ModelFileError(f"{where} is missing entries: {', '.join(missing)}")
-    problem = _check(arrays)
     if problem:
         raise ModelFileError(f"{where} is inconsistent: {problem}")
-    params = Params(**{k: arrays[k] for k in _PARAM_KEYS})
     return Model(
-        params=params,
-        standardizer=Standardizer(mean=arrays["mean"], std=arrays["std"]),
-        dtype=np.dtype(str(arrays["dtype"])),
-        version=str(arrays["version"]),
+        Params(**p),
+        Standardizer(mean=mean.astype(np.float64), std=std.astype(np.float64)),
+        np.dtype(dtype_name),
+        version,
+        columns,
     )
 
 
-def _read(path: str | os.PathLike[str], where: str) -> dict[str, np.ndarray]:
-    """Every array in the archive, read eagerly so that a damaged member fails here."""
+@contextmanager
+def _open_archive(path: str | os.PathLike[str], where: str) -> Iterator[zipfile.ZipFile]:
+    """The zip archive at ``path``: a regular file (a FIFO or a device is refused unread)."""
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, NpzFile):
-            raise ModelFileError(f"{where} holds a single .npy array, not an .npz model")
-        with loaded as archive:
-            return {k: archive[k] for k in archive.files}
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise ModelFileError(f"{where} does not exist") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{where} is a directory, not a file") from None
-    except PermissionError as e:
+    except OSError as e:
         raise ModelFileError(f"{where} cannot be read: {e.strerror}") from None
-    except ModelFileError:
-        raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as e:
-        # Not NumPy data at all (np.load then refuses to unpickle it), a truncated or damaged
-        # archive, or an entry holding Python objects.
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise ModelFileError(f"{where} is not a readable .npz model ({reason})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise ModelFileError(f"{where} is {kind}, not a model file")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            archive = zipfile.ZipFile(f)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise ModelFileError(
+                f"{where} is not a nn-numpy model file (not an .npz archive)"
+            ) from None
+        with archive:
+            yield archive
 
 
-def _check(a: dict[str, np.ndarray]) -> str:
-    """Return what is wrong with a complete set of model arrays, or "" if they fit together."""
-    dtype_name = a["dtype"]
-    if dtype_name.shape != () or dtype_name.dtype.kind != "U" or str(dtype_name) not in DTYPES:
-        return f"dtype is {_show(dtype_name)}, expected one of {', '.join(DTYPES)}"
-    if a["version"].shape != () or a["version"].dtype.kind != "U":
-        return f"version is {_show(a['version'])}, expected a string"
-    sizes = {}
-    for k in ("n_features", "hidden_size"):
-        v = a[k]
-        if v.shape != () or v.dtype.kind not in "iu" or int(v) < 1:
-            return f"{k} is {_show(v)}, expected a positive integer"
-        sizes[k] = int(v)
-    n_x, n_h = sizes["n_features"], sizes["hidden_size"]
-    expected = {
-        "W1": (n_h, n_x),
-        "b1": (n_h, 1),
-        "W2": (1, n_h),
-        "b2": (1, 1),
-        "mean": (n_x, 1),
-        "std": (n_x, 1),
-    }
-    for k, shape in expected.items():
-        if a[k].shape != shape:
-            return (
-                f"{k} has shape {a[k].shape}, expected {shape} "
-                f"for n_features={n_x}, hidden_size={n_h}"
+class _Members:
+    """Reads single ``.npy`` members of an archive, checking each header before the data."""
+
+    def __init__(self, archive: zipfile.ZipFile, where: str) -> None:
+        self.archive, self.where = archive, where
+        self.names = set(archive.namelist())
+
+    def require(self, keys: tuple[str, ...]) -> None:
+        missing = [k for k in keys if k + ".npy" not in self.names]
+        if missing:
+            raise ModelFileError(f"{self.where} is missing entries: {', '.join(missing)}")
+
+    def positive(self, key: str) -> int:
+        value = self.read(key, "iu", ())
+        if int(value) < 1:
+            raise ModelFileError(
+                f"{self.where} is inconsistent: {key} is {_show(value)}, expected a positive "
+                "integer"
             )
-    for k in _PARAM_KEYS:
-        if a[k].dtype != np.dtype(str(dtype_name)):
-            return f"{k} has dtype {a[k].dtype}, expected {dtype_name}"
-    for k in ("mean", "std"):
-        if a[k].dtype.kind != "f":
-            return f"{k} has dtype {a[k].dtype}, expected floating point"
+        return int(value)
+
+    def read(
+        self,
+        key: str,
+        kinds: str,
+        shape: tuple[int, ...],
+        missing: str = "",
+        sizes: tuple[int, int] | None = None,
+    ) -> np.ndarray:
+        """Member ``key``: its header must give ``shape`` and a dtype of ``kinds`` (a dtype name
+        or kind letters); only then are its prod(shape) * itemsize data bytes read."""
+        if key + ".npy" not in self.names:
+            raise ModelFileError(f"{self.where} {missing or 'is missing entries: ' + key}")
+        try:
+            with self.archive.open(key + ".npy") as f:
+                found, fortran, dtype = _header(f)
+                problem = _header_problem(key, found, dtype, kinds, shape, sizes)
+                if problem:
+                    raise ModelFileError(f"{self.where} is inconsistent: {problem}")
+                count = int(np.prod(shape, dtype=np.int64))
+                data = f.read(count * dtype.itemsize)
+                if len(data) != count * dtype.itemsize or f.read(1):
+                    raise ValueError("the data does not match its header")
+        except ModelFileError:
+            raise
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile, NotImplementedError) as e:
+            reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ModelFileError(f"{self.where} is damaged: entry {key}: {reason}") from None
+        order: Literal["C", "F"] = "F" if fortran else "C"
+        return (
+            np.frombuffer(data, dtype).reshape(shape, order=order).astype(dtype.newbyteorder("="))
+        )
+
+
+def _header(f: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype[Any]]:
+    version = npy.read_magic(f)
+    if version == (1, 0):
+        return npy.read_array_header_1_0(f)
+    if version == (2, 0):
+        return npy.read_array_header_2_0(f)
+    raise ValueError(f"unsupported .npy format version {version}")
+
+
+def _header_problem(
+    key: str,
+    found: tuple[int, ...],
+    dtype: np.dtype[Any],
+    kinds: str,
+    shape: tuple[int, ...],
+    sizes: tuple[int, int] | None,
+) -> str:
+    if dtype.hasobject or dtype.fields is not None:
+        return f"{key} holds Python objects or records, not numbers"
+    if found != shape:
+        context = f" for n_features={sizes[0]}, hidden_size={sizes[1]}" if sizes else ""
+        return f"{key} has shape {found}, expected {shape}{context}"
+    if kinds in DTYPES:
+        if dtype.newbyteorder("=") != np.dtype(kinds):
+            return f"{key} has dtype {dtype}, expected {kinds}"
+    elif dtype.kind not in kinds:
+        expected = {"iu": "an integer", "U": "a string", "f": "floating point"}[kinds]
+        return f"{key} has dtype {dtype}, expected {expected}"
+    if kinds == "U" and dtype.itemsize > 4 * _MAX_NAME:
+        return f"{key} has strings of {dtype.itemsize // 4} characters, at most {_MAX_NAME} allowed"
+    return ""
+
+
+def _check_values(a: dict[str, np.ndarray]) -> str:
+    """What is wrong with the parameter and standardizer values, or "" if they can be used.
+
+    Beyond finiteness and std > 0: standardizing 0 (-mean/std) must be finite, and the output
+    must stay finite for every input within one std of the training mean: with |x_std| <= 1,
+    |Z[1]| <= |W1| 1 + |b1| and |Z[2]| <= |W2| |Z[1]| + |b2|, bounded in float64.
+    """
     for k in (*_PARAM_KEYS, "mean", "std"):
         if not np.all(np.isfinite(a[k])):
             return f"{k} has non-finite values"
     if not np.all(a["std"] > 0):
         return "std has values <= 0"
+    _, k = np.frexp(a["std"])
+    if not np.all(np.isfinite(np.ldexp(a["mean"].astype(np.float64), -k))):
+        return "std is too small for mean: standardized values overflow"
+    with np.errstate(over="ignore", invalid="ignore"):
+        W1, b1, W2, b2 = (np.abs(a[k].astype(np.float64)) for k in _PARAM_KEYS)
+        bound = W2 @ (W1.sum(axis=1, keepdims=True) + b1) + b2
+    if not bound[0, 0] <= np.finfo(str(a["dtype"])).max:
+        return "parameters are so large that the output overflows even at the training mean"
+    return ""
+
+
+def _check_names(a: dict[str, np.ndarray], n_x: int) -> str:
+    """What is wrong with the column names, or "" (also when there are none)."""
+    if not any(k in a for k in NAME_KEYS):
+        return ""
+    names = [str(v) for v in a["feature_names"].reshape(-1)] + [str(a["label_name"])]
+    if len(names) != n_x + 1 or a["label_name"].shape != ():
+        return f"expected {n_x} feature names and one label name"
+    if any(not name or name != name.strip() for name in names):
+        return "column names must be non-empty without surrounding spaces"
+    if len(set(names)) != len(names):
+        return "column names must be distinct"
     return ""
 
 

@@ -48,12 +48,16 @@ class Table:
     values: NDArray[np.float64]
     text: str  # kept so that a later problem in row i can be reported by its file line
 
-    def where(self, row: int) -> str:
-        """``"PATH, line N"`` for data row ``row`` (0-based), N being the 1-based file line."""
+    def line(self, row: int) -> int:
+        """The 1-based file line of data row ``row`` (0-based; blank lines are not rows)."""
         for i, (n, _) in enumerate(_data_lines(self.text)):
             if i == row:
-                return f"{self.path}, line {n}"
+                return n
         raise IndexError(row)
+
+    def where(self, row: int) -> str:
+        """``"PATH, line N"`` for data row ``row``."""
+        return f"{self.path}, line {self.line(row)}"
 
 
 def read_table(path: str | os.PathLike[str]) -> Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -116,15 +117,21 @@ def test_split_xy_gives_the_derivation_layout() -> None:
     ("table", "expected"),
     [
         (np.array([[0.0], [1.0]]), "at least 2 columns"),
-        (np.array([[1.0, 0.0], [2.0, 2.0]]), "data row 2 has 2"),
-        (np.array([[1.0, 0.5], [2.0, 1.0]]), "data row 1 has 0.5"),
+        (
+            np.array([[1.0, 0.0], [2.0, 2.0]]),
+            "data row 2: labels (the last column) must be 0 or 1, found 2",
+        ),
+        (
+            np.array([[1.0, 0.5], [2.0, 1.0]]),
+            "data row 1: labels (the last column) must be 0 or 1, found 0.5",
+        ),
         (np.array([[1.0, -1.0], [2.0, 1.0]]), "must be 0 or 1"),
         (np.array([[1.0, 1.0], [2.0, 1.0]]), "all 1"),
         (np.array([[1.0, 0.0], [2.0, 0.0]]), "all 0"),
     ],
 )
 def test_split_xy_rejects_bad_columns_and_labels(table: np.ndarray, expected: str) -> None:
-    with pytest.raises(DataError, match=expected):
+    with pytest.raises(DataError, match=re.escape(expected)):
         split_xy(table)
 
 

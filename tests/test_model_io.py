@@ -9,16 +9,20 @@ import numpy as np
 import pytest
 
 import nn_numpy
+from nn_numpy.columns import Columns
 from nn_numpy.data import Standardizer
 from nn_numpy.model_io import (
     FORMAT_VERSION,
     KEYS,
+    NAME_KEYS,
     Model,
     ModelFileError,
     load_model,
     save_model,
 )
 from nn_numpy.network import Params, init_params, predict_proba, train
+
+COLUMNS = Columns(("x1", "x2", "x3"), "label")
 
 
 def _trained(dtype: type[np.floating]) -> tuple[Params, Standardizer, np.ndarray]:
@@ -53,7 +57,7 @@ def _rewrite(path: Path, **changes: np.ndarray | None) -> None:
 def model_file(tmp_path: Path) -> Path:
     params, standardizer, _ = _trained(np.float64)
     path = tmp_path / "model.npz"
-    save_model(path, params, standardizer, np.float64)
+    save_model(path, params, standardizer, np.float64, COLUMNS)
     return path
 
 
@@ -61,7 +65,7 @@ def model_file(tmp_path: Path) -> Path:
 def test_loaded_model_predicts_exactly_what_the_in_memory_one_does(tmp_path, dtype):
     params, standardizer, X_raw = _trained(dtype)
     path = tmp_path / "model.npz"
-    save_model(path, params, standardizer, dtype)
+    save_model(path, params, standardizer, dtype, COLUMNS)
     loaded = load_model(path)
 
     in_memory = Model(params, standardizer, np.dtype(dtype), nn_numpy.__version__)
@@ -79,7 +83,9 @@ def test_loaded_model_predicts_exactly_what_the_in_memory_one_does(tmp_path, dty
 
 def test_model_file_holds_documented_entries_readable_without_pickle(model_file):
     arrays = _arrays(model_file)
-    assert set(arrays) == {*KEYS, "format_version"}
+    assert set(arrays) == {*KEYS, *NAME_KEYS, "format_version"}
+    assert [str(n) for n in arrays["feature_names"]] == ["x1", "x2", "x3"]
+    assert str(arrays["label_name"]) == "label"
     assert str(arrays["version"]) == nn_numpy.__version__
     assert int(arrays["format_version"]) == FORMAT_VERSION
     assert str(arrays["dtype"]) == "float64"
@@ -92,7 +98,7 @@ def test_model_file_holds_documented_entries_readable_without_pickle(model_file)
 def test_save_model_writes_the_path_as_given_without_adding_npz(tmp_path):
     params, standardizer, _ = _trained(np.float64)
     path = tmp_path / "model.bin"
-    save_model(path, params, standardizer, np.float64)
+    save_model(path, params, standardizer, np.float64, COLUMNS)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.bin"]
     assert load_model(path).hidden_size == 5
 
@@ -106,7 +112,7 @@ def test_failed_save_leaves_the_existing_file_untouched_and_no_temp_files(model_
 
     monkeypatch.setattr(np, "savez", broken_savez)
     with pytest.raises(OSError, match="disk full"):
-        save_model(model_file, params, standardizer, np.float32)
+        save_model(model_file, params, standardizer, np.float32, COLUMNS)
     assert model_file.read_bytes() == before
     assert [p.name for p in model_file.parent.iterdir()] == [model_file.name]
 
@@ -117,7 +123,7 @@ def test_save_refuses_non_finite_parameters_and_writes_nothing(tmp_path):
     W1[0, 0] = np.nan
     bad = Params(W1=W1, b1=params.b1, W2=params.W2, b2=params.b2)
     with pytest.raises(ValueError, match="W1 has non-finite values"):
-        save_model(tmp_path / "model.npz", bad, standardizer, np.float64)
+        save_model(tmp_path / "model.npz", bad, standardizer, np.float64, COLUMNS)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -146,19 +152,19 @@ def test_directory_is_one_line_error(tmp_path):
 def test_text_file_is_not_a_model(tmp_path):
     path = tmp_path / "model.npz"
     path.write_text("x1,x2,y\n1,2,0\n")
-    assert "not a readable .npz model" in _load_error(path)
+    assert "is not a nn-numpy model file (not an .npz archive)" in _load_error(path)
 
 
 def test_empty_file_is_not_a_model(tmp_path):
     path = tmp_path / "model.npz"
     path.write_bytes(b"")
-    assert "not a readable .npz model" in _load_error(path)
+    assert "is not a nn-numpy model file (not an .npz archive)" in _load_error(path)
 
 
 def test_truncated_model_file_is_not_a_model(model_file):
     data = model_file.read_bytes()
     model_file.write_bytes(data[: len(data) // 2])
-    assert "not a readable .npz model" in _load_error(model_file)
+    assert "is not a nn-numpy model file (not an .npz archive)" in _load_error(model_file)
 
 
 def test_damaged_entry_is_not_a_model(model_file):
@@ -169,23 +175,23 @@ def test_damaged_entry_is_not_a_model(model_file):
     start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 140
     data[start : start + 8] = bytes(8)
     model_file.write_bytes(bytes(data))
-    assert "not a readable .npz model" in _load_error(model_file)
+    assert "is damaged: entry W1: Bad CRC-32" in _load_error(model_file)
 
 
 def test_single_npy_array_is_not_a_model(tmp_path):
     path = tmp_path / "model.npy"
     np.save(path, np.zeros(3))
-    assert "single .npy array" in _load_error(path)
+    assert "is not a nn-numpy model file" in _load_error(path)
 
 
 def test_pickled_object_entry_is_refused_without_unpickling(model_file):
     _rewrite(model_file, W1=np.array([{"a": 1}], dtype=object))
-    assert "not a readable .npz model" in _load_error(model_file)
+    assert "W1 holds Python objects or records, not numbers" in _load_error(model_file)
 
 
 def test_npz_without_format_version_is_not_an_nn_numpy_model(model_file):
     _rewrite(model_file, format_version=None)
-    assert "not an nn-numpy model" in _load_error(model_file)
+    assert "is not a nn-numpy model file" in _load_error(model_file)
 
 
 @pytest.mark.parametrize("stored", [np.array(FORMAT_VERSION + 1), np.array(0), np.array("1")])
@@ -193,7 +199,7 @@ def test_incompatible_format_version_names_both_versions(model_file, stored):
     _rewrite(model_file, format_version=stored)
     message = _load_error(model_file)
     assert f"has format version {stored.item()!r}" in message
-    assert f"reads format version {FORMAT_VERSION}" in message
+    assert f"reads format versions 1, {FORMAT_VERSION}" in message
 
 
 @pytest.mark.parametrize("key", ["W2", "std", "hidden_size", "version"])

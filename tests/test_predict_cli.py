@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from nn_numpy.cli.predict import main
+from nn_numpy.columns import Columns
 from nn_numpy.data import Standardizer
 from nn_numpy.model_io import load_model, save_model
 from nn_numpy.network import init_params, train
@@ -33,7 +34,7 @@ def setup(request, tmp_path):
     X = standardizer.transform(X_raw).astype(dtype)
     params, _ = train(X, Y.astype(dtype), init_params(2, 6, 0, dtype), 0.5, 30)
     model_path = tmp_path / "model.npz"
-    save_model(model_path, params, standardizer, dtype)
+    save_model(model_path, params, standardizer, dtype, Columns(("x1", "x2"), "y"))
     labelled = _write_csv(tmp_path / "labelled.csv", np.vstack([X_raw, Y]).T, "x1,x2,y")
     unlabelled = _write_csv(tmp_path / "features.csv", X_raw.T, "x1,x2")
     return model_path, labelled, unlabelled, X_raw, Y, dtype
@@ -96,8 +97,12 @@ def _fails(argv: list[str], capsys) -> str:
 
 
 @pytest.mark.parametrize("n_cols", [1, 4])
-def test_wrong_column_count_is_one_line_error(setup, tmp_path, capsys, n_cols):
+def test_wrong_column_count_for_a_model_without_names_is_one_line_error(
+    setup, tmp_path, capsys, n_cols
+):
     model_path = setup[0]
+    model = load_model(model_path)
+    save_model(model_path, model.params, model.standardizer, model.dtype, None)
     csv = _write_csv(tmp_path / "bad.csv", np.ones((3, n_cols)), ",".join("abcd"[:n_cols]))
     out_path = tmp_path / "out.csv"
     argv = ["--model", str(model_path), "--data-path", str(csv), "--output", str(out_path)]
@@ -111,15 +116,15 @@ def test_wrong_column_count_is_one_line_error(setup, tmp_path, capsys, n_cols):
 
 def test_labels_other_than_0_and_1_are_an_error(setup, tmp_path, capsys):
     model_path = setup[0]
-    csv = _write_csv(tmp_path / "bad.csv", np.array([[1.0, 2.0, 0.0], [1.0, 2.0, 2.0]]), "a,b,y")
-    assert "data row 2 has 2" in _fails(
+    csv = _write_csv(tmp_path / "bad.csv", np.array([[1.0, 2.0, 0.0], [1.0, 2.0, 2.0]]), "x1,x2,y")
+    assert "bad.csv, line 3: labels ('y') must be 0 or 1, found 2" in _fails(
         ["--model", str(model_path), "--data-path", str(csv)], capsys
     )
 
 
 def test_single_class_labels_are_fine_for_prediction(setup, tmp_path, capsys):
     model_path = setup[0]
-    csv = _write_csv(tmp_path / "ones.csv", np.array([[20.0, -1.0, 1.0]]), "a,b,y")
+    csv = _write_csv(tmp_path / "ones.csv", np.array([[20.0, -1.0, 1.0]]), "x1,x2,y")
     assert main(["--model", str(model_path), "--data-path", str(csv)]) == 0
     assert re.fullmatch(r"accuracy: [01]\.0000 \([01]/1 rows correct\)\n", capsys.readouterr().err)
 

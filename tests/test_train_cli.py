@@ -337,8 +337,9 @@ def test_plot_and_save_model_receive_the_trained_model_and_raw_data(
         list(cost_epochs) == m["cost_curve"]["epochs"] and list(costs) == m["cost_curve"]["costs"]
     )
     assert params.W1.dtype == np.float32
-    s_path, s_params, s_scaler, s_dtype = calls["save"]
+    s_path, s_params, s_scaler, s_dtype, s_columns = calls["save"]
     assert (s_path, s_dtype, s_scaler) == (str(tmp_path / "m.npz"), "float32", scaler)
+    assert s_columns == (("x1", "x2"), "label")  # the training file's header
     for name, value in s_params.as_dict().items():
         np.testing.assert_array_equal(value, params[name])
 

@@ -36,8 +36,11 @@ BAD_INPUTS = {
     ),
     "NaN value": (csv("x1,x2,label\n1,2,0\nnan,4,1\n"), "line 3, column 1: value nan"),
     "infinite value": (csv("x1,x2,label\n1,inf,0\n3,4,1\n"), "line 2, column 2: value inf"),
-    "label 2": (csv("x1,label\n1,0\n2,2\n3,1\n"), "must be 0 or 1; data row 2 has 2"),
-    "fractional label": (csv("x1,label\n1,0\n2,0.5\n3,1\n"), "data row 2 has 0.5"),
+    "label 2": (
+        csv("x1,label\n1,0\n2,2\n3,1\n"),
+        "data.csv, line 3: labels (the last column) must be 0 or 1, found 2",
+    ),
+    "fractional label": (csv("x1,label\n1,0\n2,0.5\n3,1\n"), "line 3: labels (the last column)"),
     "one class only": (csv("x1,label\n1,1\n2,1\n3,1\n"), "labels are all 1; both classes"),
     "one column only": (csv("label\n0\n1\n"), "need at least 2 columns"),
     "empty train split": (

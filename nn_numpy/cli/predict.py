@@ -2,8 +2,9 @@
 
     python -m nn_numpy.predict --model model.npz --data-path data.csv [--output predictions.csv]
 
-The CSV has a header line, then one example per line: either the model's n_features feature
-columns, or those plus a last 0/1 label column. The result is a CSV with one line per example,
+The CSV has a header line, then one example per line. Its columns are matched to the model's
+training columns by name, in any order (``nn_numpy.columns``): every feature column, and
+optionally the label column. The result is a CSV with one line per example,
 ``probability,prediction`` (P(y = 1 | x) and the class, 1 where P >= 0.5). It goes to standard
 output, or with ``--output`` to that file (written by ``nn_numpy._io``'s output policy). For
 labelled data the accuracy is reported too: on standard error when the predictions go to standard
@@ -24,9 +25,12 @@ import numpy as np
 from nn_numpy._io import atomic_write
 from nn_numpy.cli._errors import run_cli
 from nn_numpy.cli._outputs import check_outputs
-from nn_numpy.data import DataError, check_labels, load_table
+from nn_numpy.columns import match_by_position, match_columns
+from nn_numpy.data import DataError
 from nn_numpy.datasets import resolve_data_path
-from nn_numpy.model_io import Model, ModelFileError, load_model
+from nn_numpy.model_io import Model, ModelFileError, PredictionError, load_model
+from nn_numpy.reader import Table, read_table
+from nn_numpy.resources import require_memory
 
 PROG = "nn-numpy-predict"
 
@@ -56,24 +60,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def split_features(
-    table: np.ndarray, model: Model, source: str
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """X (n_x, m) and labels (m,) or None, telling them apart by the number of columns."""
-    n_x = model.n_features
-    n_cols = table.shape[1]
-    if n_cols == n_x:
-        return np.ascontiguousarray(table.T), None
-    if n_cols == n_x + 1:
-        try:
-            labels = check_labels(table[:, -1])
-        except DataError as e:
-            raise DataError(f"{source}: {e}") from None
-        return np.ascontiguousarray(table[:, :-1].T), labels
-    raise DataError(
-        f"{source}: the model takes {n_x} features, so the CSV needs {n_x} columns "
-        f"(features only) or {n_x + 1} (features, then the 0/1 label); it has {n_cols}"
+def split_features(table: Table, model: Model) -> tuple[np.ndarray, np.ndarray | None]:
+    """X (n_x, m) and labels (m,) or None: columns matched by name (``nn_numpy.columns``)."""
+    if model.columns is not None:
+        return match_columns(table, model.columns)
+    matched = match_by_position(table, model.n_features)
+    print(
+        f"{PROG}: note: the model file has no column names (an older format, or saved without "
+        "them); columns are taken by position",
+        file=sys.stderr,
     )
+    return matched
+
+
+def probabilities(model: Model, X: np.ndarray, table: Table) -> np.ndarray:
+    """P(y = 1 | x) for each row, after checking the forward pass fits in memory; a row whose
+    output cannot be computed is an error naming its line in the file."""
+    need = 4 * model.dtype.itemsize * model.hidden_size * X.shape[1]
+    require_memory(need, f"a model with hidden_size {model.hidden_size} on {X.shape[1]} rows")
+    try:
+        return model.predict_proba(X).ravel()
+    except PredictionError as e:
+        raise DataError(f"{table.where(int(e.columns[0]))}: {e}") from None
 
 
 def format_predictions(proba: np.ndarray, classes: np.ndarray) -> str:
@@ -95,10 +103,10 @@ def _run(args: argparse.Namespace) -> int:
     data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.datasets
     check_outputs({"--output": args.output}, {"--model": args.model, "--data-path": data_path})
     model = load_model(args.model)
-    table = load_table(data_path)
-    X, labels = split_features(table, model, args.data_path)
+    table = read_table(data_path)
+    X, labels = split_features(table, model)
+    proba = probabilities(model, X, table)
 
-    proba = model.predict_proba(X).ravel()
     classes = (proba >= 0.5).astype(np.int64)
     text = format_predictions(proba, classes)
     summary = ""

@@ -23,9 +23,10 @@ from typing import Any
 import numpy as np
 
 from nn_numpy import model_io, plot
+from nn_numpy.cli import _inputs
 from nn_numpy.cli._errors import UsageError, fail, run_cli
 from nn_numpy.cli._outputs import check_outputs, write_metrics
-from nn_numpy.data import DataError, Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.data import DataError
 from nn_numpy.datasets import resolve_data_path
 from nn_numpy.network import Params, init_params, predict
 from nn_numpy.trainer import Trainer
@@ -214,13 +215,12 @@ def _run(args: argparse.Namespace) -> int:
         except plot.PlotUnavailableError as exc:
             raise UsageError(f"--plot: {exc}") from None
 
-    X, Y = split_xy(load_table(data_path))
-    X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_size, args.seed)
-    n_x = X.shape[0]
-    scaler = Standardizer.fit(X_train) if args.standardize else Standardizer.identity(n_x)
+    data = _inputs.prepare(args, data_path)
+    X_train, Y_train, X_test, Y_test = data.X_train, data.Y_train, data.X_test, data.Y_test
+    n_x, scaler = data.n_x, data.scaler
     n_train, n_test = Y_train.shape[1], Y_test.shape[1]
     print(
-        f"data: {args.data_path} ({X.shape[1]} examples, {n_x} features), "
+        f"data: {args.data_path} ({n_train + n_test} examples, {n_x} features), "
         f"{n_train} train / {n_test} test"
     )
     print(
@@ -230,12 +230,13 @@ def _run(args: argparse.Namespace) -> int:
     )
 
     trainer = Trainer(
-        scaler.transform(X_train),
+        data.inputs,
         Y_train,
         init_params(n_x, args.hidden_size, args.seed),
         args.learning_rate,
         dtype=args.dtype,
     )
+    _inputs.check_initial_cost(trainer, data, args)
     cost_epochs, costs = fit(trainer, args.epochs, args.print_every)
     params = trainer.params
     bad = [name for name, value in params.as_dict().items() if not np.all(np.isfinite(value))]
@@ -248,7 +249,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"test accuracy: {100 * test_acc:.2f}% ({test_ok}/{n_test})")
 
     if args.save_model is not None:
-        model_io.save_model(args.save_model, params, scaler, args.dtype)
+        model_io.save_model(args.save_model, params, scaler, args.dtype, data.columns)
     if args.plot is not None:
         plot.plot_training(
             args.plot, params, scaler, X_train, Y_train, X_test, Y_test, cost_epochs, costs

@@ -1,0 +1,89 @@
+"""The one column-matching rule: a model remembers its training header, predict matches by name.
+
+Training takes the features in file order and the label from the last column, and the model
+file stores those names (``Columns``). Prediction data must have a header too (every data file
+does: see ``nn_numpy.reader``); its columns are matched by name, in any order:
+
+* every feature name of the model must be present, else an error names the missing ones;
+* the label column, if present (by its training name), gives labels and an accuracy;
+* any other column is an error naming it (a silently ignored column is usually a mistake,
+  such as a renamed feature).
+
+A model file without names (format 1, or saved from Python without ``columns``) takes columns
+by position: n_x features, or n_x + 1 with the 0/1 label last; predict prints a note saying so.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from nn_numpy.data import check_labels
+from nn_numpy.reader import DataError, Table
+
+
+class Columns(NamedTuple):
+    """The training file's column names: the features in order, then the label."""
+
+    features: tuple[str, ...]
+    label: str
+
+
+def training_columns(table: Table) -> Columns:
+    """The names a model trained on ``table`` will match: unique and non-empty."""
+    seen: set[str] = set()
+    for j, name in enumerate(table.columns, start=1):
+        if not name:
+            raise DataError(f"{table.path}, line 1, column {j}: the column name is empty")
+        if name in seen:
+            raise DataError(
+                f"{table.path}, line 1: column name {name!r} appears twice; names must be "
+                "distinct so that predict can match columns by name"
+            )
+        seen.add(name)
+    return Columns(table.columns[:-1], table.columns[-1])
+
+
+def match_columns(table: Table, columns: Columns) -> tuple[np.ndarray, np.ndarray | None]:
+    """X (n_x, m) in the model's feature order, and the labels (m,) if the label column is there."""
+    index = {name: j for j, name in enumerate(table.columns)}
+    missing = [name for name in columns.features if name not in index]
+    known = {*columns.features, columns.label}
+    unexpected = [name for name in table.columns if name not in known]
+    if missing or unexpected or len(index) != len(table.columns):
+        expected = ", ".join(columns.features)
+        problems = []
+        if missing:
+            problems.append(f"missing feature column(s) {', '.join(map(repr, missing))}")
+        if unexpected:
+            problems.append(f"unexpected column(s) {', '.join(map(repr, unexpected))}")
+        if len(index) != len(table.columns):
+            problems.append("a column name appears twice")
+        raise DataError(
+            f"{table.path}, line 1: {'; '.join(problems)} (the model takes {expected}, "
+            f"optionally with the label {columns.label!r})"
+        )
+    X = np.ascontiguousarray(table.values[:, [index[name] for name in columns.features]].T)
+    if columns.label not in index:
+        return X, None
+    return X, _labels(table, table.values[:, index[columns.label]], repr(columns.label))
+
+
+def match_by_position(table: Table, n_x: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """For a model without names: n_x feature columns, or those plus a last 0/1 label column."""
+    n_cols = table.values.shape[1]
+    if n_cols == n_x:
+        return np.ascontiguousarray(table.values.T), None
+    if n_cols == n_x + 1:
+        return np.ascontiguousarray(table.values[:, :-1].T), _labels(
+            table, table.values[:, -1], "the last column"
+        )
+    raise DataError(
+        f"{table.path}: the model takes {n_x} features, so the CSV needs {n_x} columns "
+        f"(features only) or {n_x + 1} (features, then the 0/1 label); it has {n_cols}"
+    )
+
+
+def _labels(table: Table, labels: np.ndarray, column: str) -> np.ndarray:
+    return check_labels(labels, table.where, column)
