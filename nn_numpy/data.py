@@ -93,16 +93,19 @@ class Standardizer:
         Each row is first divided by a power of two s_j ~ max_i |x_ji| (exact), so the sums
         of x and of (x - mean)^2 neither overflow (1e200) nor underflow (1e-200, subnormals);
         then mean_j = s_j mean(x_j / s_j) and std_j = s_j std(x_j / s_j), exact rescalings.
-        A zero-variance feature gets std_j = |mean_j| (1 if that is 0): it standardizes to 0
-        on the training data and new values are measured on the feature's own scale.
+        A zero-variance feature (all values equal, tested exactly) gets mean_j = its value and
+        std_j = |mean_j| (1 if that is 0): it standardizes to 0 on the training data, and new
+        values are measured on the feature's own scale.
         """
         X = np.asarray(X, dtype=np.float64)
         _, e = np.frexp(np.max(np.abs(X), axis=1, keepdims=True))
         scaled = np.ldexp(X, 1 - e)  # x / s with s = 2^(e - 1): |x / s| < 2
         mean = np.ldexp(scaled.mean(axis=1, keepdims=True), e - 1)
         std = np.ldexp(scaled.std(axis=1, keepdims=True), e - 1)
-        constant = std == 0
-        std[constant] = np.where(mean[constant] != 0, np.abs(mean[constant]), 1.0)
+        # Exactly constant rows, found by comparison: their computed std is rounding noise.
+        constant = np.all(X == X[:, :1], axis=1, keepdims=True) | (std == 0)
+        mean = np.where(constant, X[:, :1], mean)
+        std = np.where(constant, np.where(mean != 0, np.abs(mean), 1.0), std)
         return cls(mean=mean, std=std)
 
     @classmethod

@@ -149,6 +149,8 @@ def save_model(
 
 def load_model(path: str | os.PathLike[str]) -> Model:
     """Read a file written by ``save_model``; raise ``ModelFileError`` (one line) if unusable."""
+    if os.fspath(path) == "":
+        raise ModelFileError("the model path is empty; give a model file written by --save-model")
     where = f"model file {os.fspath(path)!r}"
     with _open_archive(path, where) as archive:
         a = _Members(archive, where)

@@ -108,6 +108,7 @@ def compute_cost(cache: Cache, Y: Array) -> float:
     max(z, 0) - y z is exact for y in {0, 1}, so the small log1p term is added last and kept.
     """
     Z2 = cache.Z2
+    Y = np.asarray(Y, dtype=Z2.dtype)  # all in the logits' dtype: a float32 cost is float32
     losses = np.maximum(Z2, 0.0) - Y * Z2 + np.log1p(np.exp(-np.abs(Z2)))
     return float(np.mean(losses))
 

@@ -15,7 +15,6 @@ one, the 1-based line of the file.
 from __future__ import annotations
 
 import codecs
-import fcntl
 import io
 import os
 import re
@@ -112,8 +111,7 @@ def read_table(path: str | os.PathLike[str]) -> Table:
 def _read_text(name: str) -> str:
     """The file's text, read in chunks up to MAX_DATA_BYTES and decoded as it is read."""
     try:
-        # O_NONBLOCK: opening a FIFO that has no writer returns at once instead of waiting.
-        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(name, os.O_RDONLY)  # a FIFO waits for its writer here, as with `cat`
     except FileNotFoundError:
         raise DataError(f"{name}: no such file") from None
     except OSError as exc:
@@ -121,7 +119,6 @@ def _read_text(name: str) -> str:
     try:
         if stat.S_ISDIR(os.fstat(fd).st_mode):
             raise DataError(f"{name}: is a directory, not a data file")
-        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
         return _decode_bounded(fd, name)
     finally:
         os.close(fd)

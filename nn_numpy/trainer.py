@@ -224,9 +224,10 @@ class Trainer:
         """J at the current parameters, from h = Z[2]/2 and c = 1 - 2Y.
 
         L = softplus(z) - y z = log(2 cosh(z/2)) + (1/2 - y) z = |h| + log1p(exp(-2|h|)) + c h,
-        finite for every finite h; chunked like the step, reusing its buffers.
+        finite for every finite h; chunked like the step, reusing its buffers. Computed entirely
+        in the training dtype (a float32 trainer's cost is a float32 number).
         """
-        total = 0.0
+        total = self.dtype.type(0.0)  # accumulated in the training dtype, like every other sum
         H2, W1a = self._H2, self._W1a
         for ch in self._chunks:
             np.dot(W1a, ch.xa, out=ch.a1)
@@ -240,8 +241,8 @@ class Trainer:
             np.exp(ch.u, out=ch.u)
             np.log1p(ch.u, out=ch.u)
             loss += ch.u
-            total += float(np.sum(loss, dtype=np.float64))
-        return total / self.m
+            total += np.sum(loss)
+        return float(total / self.dtype.type(self.m))
 
     @property
     def params(self) -> Params:
