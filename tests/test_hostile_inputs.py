@@ -21,6 +21,7 @@ from nn_numpy import reader
 from nn_numpy.data import Standardizer, load_table, train_test_split
 from nn_numpy.reader import DataError, read_table
 
+pytestmark = pytest.mark.filterwarnings("error")  # a warning is a failure here
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="creating device nodes needs root")
 
 
