@@ -55,7 +55,8 @@ def test_a_random_device_as_data_path_is_refused_without_reading_forever(tmp_pat
 
 @pytest.fixture
 def endless_fifo(tmp_path: Path) -> Iterator[Path]:
-    """A FIFO whose writer sends valid CSV rows until the reader closes it."""
+    """A FIFO whose writer sends valid CSV rows until the reader closes it (or 16 MiB, so that
+    a reader without a cap fails the test instead of exhausting memory)."""
     path = tmp_path / "fifo.csv"
     os.mkfifo(path)
 
@@ -63,7 +64,7 @@ def endless_fifo(tmp_path: Path) -> Iterator[Path]:
         with open(path, "wb") as f:  # blocks until the reader opens the FIFO
             try:
                 f.write(b"x1,label\n")
-                while True:
+                for _ in range(16 * 2**20 // 60000):
                     f.write(b"1.5,0\n" * 10000)
             except BrokenPipeError:
                 pass
@@ -117,6 +118,8 @@ def test_a_line_separator_other_than_newline_inside_a_row_is_an_error_naming_the
     message = str(info.value)
     assert message.startswith(f"{path}, line 4: ")
     assert "\n" not in message
+    named = "NUL byte" if sep == "\x00" else f"control character U+{ord(sep):04X} inside a line"
+    assert named in message
 
 
 def test_crlf_line_ends_are_line_ends(tmp_path):
