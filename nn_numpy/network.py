@@ -107,8 +107,7 @@ def compute_cost(cache: Cache, Y: Array) -> float:
     which is finite for every finite z and equals the seed's formula wherever that is finite.
     max(z, 0) - y z is exact for y in {0, 1}, so the small log1p term is added last and kept.
     """
-    Z2 = cache.Z2
-    Y = np.asarray(Y, dtype=Z2.dtype)  # all in the logits' dtype: a float32 cost is float32
+    Z2, Y = cache.Z2, np.asarray(Y, dtype=cache.Z2.dtype)  # all in Z2's dtype (float32 stays)
     losses = np.maximum(Z2, 0.0) - Y * Z2 + np.log1p(np.exp(-np.abs(Z2)))
     return float(np.mean(losses))
 

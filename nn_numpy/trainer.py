@@ -227,7 +227,7 @@ class Trainer:
         finite for every finite h; chunked like the step, reusing its buffers. Computed entirely
         in the training dtype (a float32 trainer's cost is a float32 number).
         """
-        total = self.dtype.type(0.0)  # accumulated in the training dtype, like every other sum
+        total = np.zeros((), dtype=self.dtype)  # accumulated in the training dtype
         H2, W1a = self._H2, self._W1a
         for ch in self._chunks:
             np.dot(W1a, ch.xa, out=ch.a1)
@@ -242,7 +242,7 @@ class Trainer:
             np.log1p(ch.u, out=ch.u)
             loss += ch.u
             total += np.sum(loss)
-        return float(total / self.dtype.type(self.m))
+        return float(total / np.asarray(self.m, dtype=self.dtype))
 
     @property
     def params(self) -> Params:

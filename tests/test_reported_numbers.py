@@ -95,8 +95,8 @@ def test_the_cli_holds_out_7_of_100_for_test_size_0_07(tmp_path, capsys):
     assert re.search(r"^test accuracy: .*\(\d/7\)$", out, re.M)
 
 
-def _float32_problem():
-    rng = np.random.default_rng(4)
+def _float32_problem(seed: int = 4):
+    rng = np.random.default_rng(seed)
     X = rng.normal(size=(3, 301)).astype(np.float32)
     Y = (rng.random((1, 301)) < 0.5).astype(np.float32)
     return init_params(3, 7, seed=2, dtype=np.float32), X, Y
@@ -120,6 +120,19 @@ def test_the_fast_float32_cost_is_a_float32_number_close_to_the_readable_one():
         cost = Trainer(X, Y, params, 0.1, dtype=np.float32, chunk_size=chunk_size).cost()
         assert float(np.float32(cost)) == cost
         assert cost == pytest.approx(compute_cost(forward(params, X), Y), rel=1e-6)
+
+
+def test_the_fast_float32_cost_sums_its_losses_in_float32():
+    """Seed 7: the float32 sum of these 301 losses differs from their float64 sum rounded to
+    float32, so summing (partly) in float64 gives a different cost."""
+    params, X, Y = _float32_problem(seed=7)
+    trainer = Trainer(X, Y, params, 0.1, dtype=np.float32)
+    cost = trainer.cost()
+    losses = trainer._loss  # one chunk: the buffer holds every example's float32 loss
+    assert losses.shape == (1, 301) and losses.dtype == np.float32
+    float32_sum, float64_sum = np.sum(losses), np.float32(np.sum(losses, dtype=np.float64))
+    assert float32_sum != float64_sum  # the data tells the two apart
+    assert cost == float(float32_sum / np.float32(301))
 
 
 def test_the_float64_cost_is_not_rounded_to_float32():
