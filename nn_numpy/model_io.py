@@ -102,8 +102,8 @@ class Model:
         bad = np.flatnonzero(~(np.all(np.isfinite(X), axis=0) & np.isfinite(cache.Z2[0])))
         if bad.size:
             raise PredictionError(
-                f"the output overflows {self.dtype} for {bad.size} example(s): their values "
-                "are too far from the training data",
+                f"the model's output overflows {self.dtype}: the values are too far from the "
+                "training data",
                 bad,
             )
         return cache.A2

@@ -149,7 +149,10 @@ def test_a_row_whose_output_overflows_is_an_error_naming_its_line(model_file, tm
     assert predict_main(["--model", str(model_file), "--data-path", str(data)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith(f"nn-numpy-predict: error: {data}, line 4: the output overflows")
+    assert err == (
+        f"nn-numpy-predict: error: {data}, line 4: the model's output overflows float64: the "
+        "values are too far from the training data\n"
+    )
     assert err.count("\n") == 1 and "nan" not in err.lower()
 
 

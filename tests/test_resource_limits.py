@@ -66,3 +66,20 @@ def test_the_estimate_covers_the_measured_peak_within_a_small_factor(dtype, n_x,
         tracemalloc.stop()
     estimate = training_bytes(n_x, n_h, m, m // 4, dtype)
     assert peak <= estimate <= 4 * peak
+
+
+def test_predict_refuses_a_forward_pass_that_does_not_fit(tmp_path, capsys, monkeypatch):
+    from nn_numpy.cli.predict import main as predict_main
+
+    model = tmp_path / "m.npz"
+    assert (
+        run_cli(["--data-path", BASIC, "--epochs", "5", "--save-model", str(model)], capsys)[0] == 0
+    )
+    monkeypatch.setattr(resources, "available_memory", lambda: 1000)
+    assert predict_main(["--model", str(model), "--data-path", BASIC]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "nn-numpy-predict: error: a model with hidden_size 5 on 12 rows needs about 1.92 KB of "
+        "memory, but only 1 KB is available\n"
+    )

@@ -81,7 +81,8 @@ def probabilities(model: Model, X: np.ndarray, table: Table) -> np.ndarray:
     try:
         return model.predict_proba(X).ravel()
     except PredictionError as e:
-        raise DataError(f"{table.where(int(e.columns[0]))}: {e}") from None
+        more = f" ({e.columns.size - 1} more rows like it)" if e.columns.size > 1 else ""
+        raise DataError(f"{table.where(int(e.columns[0]))}: {e}{more}") from None
 
 
 def format_predictions(proba: np.ndarray, classes: np.ndarray) -> str:
