@@ -118,13 +118,14 @@ def save_model(
     params: Params,
     standardizer: Standardizer,
     dtype: DTypeLike,
-    columns: Columns | None,
+    columns: Columns | None = None,
 ) -> None:
     """Write ``params``, ``standardizer`` and the column names to ``path`` as an ``.npz``.
 
     The parameters are stored in ``dtype`` exactly as given (bit for bit), so a loaded model
     predicts exactly what the in-memory one does. ``path`` is used as given (no ".npz" appended).
-    ``columns`` None saves a model without names (predict then matches columns by position).
+    ``columns`` are the training file's column names; without them (None) predict matches
+    columns by position and prints a note saying so.
     """
     dtype = np.dtype(dtype)
     # dict[str, Any]: NumPy's stubs type savez's **kwds loosely enough to clash with its flags.

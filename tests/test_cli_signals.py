@@ -19,12 +19,14 @@ import numpy as np
 import pytest
 
 from nn_numpy import _io
+from nn_numpy.columns import Columns
 from nn_numpy.data import Standardizer
 from nn_numpy.model_io import load_model, save_model
 from nn_numpy.network import init_params
 
 ROOT = Path(__file__).parents[1]
 BASIC = ROOT / "data" / "basic_dataset.csv"
+XY_LABEL = Columns(("x1", "x2"), "label")  # the header of data/*.csv
 
 CHILD = r"""
 import os, sys, time
@@ -101,7 +103,7 @@ TRAIN = ["--data-path", "data.csv", "--epochs", "3"]
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_signal_while_the_model_is_written_leaves_no_temp_file_and_the_old_model(signum, workdir):
     old = workdir / "m.npz"
-    save_model(old, init_params(2, 4, 1), Standardizer.identity(2), np.float64)
+    save_model(old, init_params(2, 4, 1), Standardizer.identity(2), np.float64, XY_LABEL)
     before = old.read_bytes()
     err = interrupt("savez", "train", [*TRAIN, "--save-model", "m.npz"], signum, workdir)
     assert err == f"nn-numpy-train: error: {MESSAGE[signum]}\n"
@@ -131,7 +133,9 @@ def test_signal_while_an_output_is_written_leaves_no_temp_file_and_no_output(
 ):
     if "--plot" in argv:
         pytest.importorskip("matplotlib")
-    save_model(workdir / "model.npz", init_params(2, 4, 1), Standardizer.identity(2), np.float64)
+    save_model(
+        workdir / "model.npz", init_params(2, 4, 1), Standardizer.identity(2), np.float64, XY_LABEL
+    )
     err = interrupt("fsync", program, argv, signum, workdir)
     assert err == f"nn-numpy-{program}: error: {MESSAGE[signum]}\n"
     assert _no_temp_files(workdir)
@@ -232,9 +236,11 @@ def test_train_with_stdout_closed_by_the_reader_before_the_first_line_exits_0(wo
 @BUFFERING
 def test_predict_piped_into_head_exits_0_without_a_traceback(workdir, unbuffered):
     predict = _console_script("nn-numpy-predict")
-    save_model(workdir / "model.npz", init_params(2, 4, 1), Standardizer.identity(2), np.float64)
+    save_model(
+        workdir / "model.npz", init_params(2, 4, 1), Standardizer.identity(2), np.float64, XY_LABEL
+    )
     big = np.tile(np.loadtxt(BASIC, delimiter=",", skiprows=1), (2000, 1))
-    np.savetxt(workdir / "big.csv", big, delimiter=",", header="x1,x2,y", comments="", fmt="%g")
+    np.savetxt(workdir / "big.csv", big, delimiter=",", header="x1,x2,label", comments="", fmt="%g")
     command = f"{predict} --model model.npz --data-path big.csv | head -1; exit ${{PIPESTATUS[0]}}"
     result = subprocess.run(
         ["bash", "-c", command],

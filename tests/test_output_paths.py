@@ -26,12 +26,14 @@ from nn_numpy.cli import predict as cli_predict
 from nn_numpy.cli import train as cli_train
 from nn_numpy.cli._errors import RunError
 from nn_numpy.cli._outputs import write_metrics
+from nn_numpy.columns import Columns
 from nn_numpy.data import Standardizer
 from nn_numpy.model_io import load_model, save_model
 from nn_numpy.network import init_params
 
 ROOT = Path(__file__).parents[1]
 BASIC = ROOT / "data" / "basic_dataset.csv"
+XY_LABEL = Columns(("x1", "x2"), "label")  # the header of data/*.csv
 FLAGS = {"model": "--save-model", "metrics": "--metrics-json", "plot": "--plot"}
 NAMES = {"model": "m.npz", "metrics": "m.json", "plot": "p.png", "predictions": "p.csv"}
 WRITERS = ["model", "metrics", "plot", "predictions"]
@@ -47,7 +49,7 @@ def data(tmp_path: Path) -> Path:
 @pytest.fixture
 def model(tmp_path: Path) -> Path:
     path = tmp_path / "model.npz"
-    save_model(path, init_params(2, 3, 0), Standardizer.identity(2), np.float64)
+    save_model(path, init_params(2, 3, 0), Standardizer.identity(2), np.float64, XY_LABEL)
     return path
 
 
@@ -69,7 +71,7 @@ def run(
     if writer == "predictions":
         model = data.parent / "model.npz"
         if not model.exists():
-            save_model(model, init_params(2, 3, 0), Standardizer.identity(2), np.float64)
+            save_model(model, init_params(2, 3, 0), Standardizer.identity(2), np.float64, XY_LABEL)
         argv = ["--model", str(model), "--data-path", str(data), "--output", str(path), *extra]
         code = cli_predict.main(argv)
     else:
