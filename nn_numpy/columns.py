@@ -22,6 +22,8 @@ import numpy as np
 from nn_numpy.data import check_labels
 from nn_numpy.reader import DataError, Table
 
+MAX_NAME = 4096  # characters in one column name (the model loader refuses longer ones)
+
 
 class Columns(NamedTuple):
     """The training file's column names: the features in order, then the label."""
@@ -36,6 +38,11 @@ def training_columns(table: Table) -> Columns:
     for j, name in enumerate(table.columns, start=1):
         if not name:
             raise DataError(f"{table.path}, line 1, column {j}: the column name is empty")
+        if len(name) > MAX_NAME:
+            raise DataError(
+                f"{table.path}, line 1, column {j}: the column name is longer than {MAX_NAME} "
+                "characters"
+            )
         if name in seen:
             raise DataError(
                 f"{table.path}, line 1: column name {name!r} appears twice; names must be "

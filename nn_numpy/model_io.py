@@ -39,7 +39,7 @@ from numpy.typing import DTypeLike
 
 from nn_numpy import __version__
 from nn_numpy._io import atomic_write
-from nn_numpy.columns import Columns
+from nn_numpy.columns import MAX_NAME, Columns
 from nn_numpy.data import Standardizer
 from nn_numpy.network import Array, Params, forward
 from nn_numpy.resources import available_memory
@@ -50,7 +50,6 @@ DTYPES = ("float32", "float64")
 _PARAM_KEYS = ("W1", "b1", "W2", "b2")
 KEYS = (*_PARAM_KEYS, "mean", "std", "n_features", "hidden_size", "dtype", "version")
 NAME_KEYS = ("feature_names", "label_name")
-_MAX_NAME = 4096  # characters in one column name
 
 
 class ModelFileError(ValueError):
@@ -310,8 +309,8 @@ def _header_problem(
     elif dtype.kind not in kinds:
         expected = {"iu": "an integer", "U": "a string", "f": "floating point"}[kinds]
         return f"{key} has dtype {dtype}, expected {expected}"
-    if kinds == "U" and dtype.itemsize > 4 * _MAX_NAME:
-        return f"{key} has strings of {dtype.itemsize // 4} characters, at most {_MAX_NAME} allowed"
+    if kinds == "U" and dtype.itemsize > 4 * MAX_NAME:
+        return f"{key} has strings of {dtype.itemsize // 4} characters, at most {MAX_NAME} allowed"
     return ""
 
 
@@ -334,7 +333,7 @@ def _check_values(a: dict[str, np.ndarray]) -> str:
         W1, b1, W2, b2 = (np.abs(a[k].astype(np.float64)) for k in _PARAM_KEYS)
         bound = W2 @ (W1.sum(axis=1, keepdims=True) + b1) + b2
     if not bound[0, 0] <= np.finfo(str(a["dtype"])).max:
-        return "parameters are so large that the output overflows even at the training mean"
+        return "parameters are so large that the output overflows even near the training mean"
     return ""
 
 
@@ -345,7 +344,7 @@ def _check_names(a: dict[str, np.ndarray], n_x: int) -> str:
     names = [str(v) for v in a["feature_names"].reshape(-1)] + [str(a["label_name"])]
     if len(names) != n_x + 1 or a["label_name"].shape != ():
         return f"expected {n_x} feature names and one label name"
-    if any(not name or name != name.strip() for name in names):
+    if any(not name or name != name.strip(" \t") for name in names):  # as the reader strips
         return "column names must be non-empty without surrounding spaces"
     if len(set(names)) != len(names):
         return "column names must be distinct"

@@ -117,8 +117,11 @@ def _read_text(name: str) -> str:
     except OSError as exc:
         raise DataError(f"{name}: cannot read the file ({exc.strerror})") from None
     try:
-        if stat.S_ISDIR(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             raise DataError(f"{name}: is a directory, not a data file")
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_DATA_BYTES:
+            raise DataError(_too_large(name))
         return _decode_bounded(fd, name)
     finally:
         os.close(fd)
@@ -135,10 +138,7 @@ def _decode_bounded(fd: int, name: str) -> str:
             raise DataError(f"{name}: cannot read the file ({exc.strerror})") from None
         size += len(chunk)
         if size > MAX_DATA_BYTES:
-            raise DataError(
-                f"{name}: larger than the {MAX_DATA_BYTES // 2**20} MiB limit for data files "
-                "(is it a device or an endless stream?)"
-            )
+            raise DataError(_too_large(name) + " (is it a device or an endless stream?)")
         nul = chunk.find(b"\0")
         if nul >= 0:
             line = newlines + chunk.count(b"\n", 0, nul) + 1
@@ -150,6 +150,10 @@ def _decode_bounded(fd: int, name: str) -> str:
         if not chunk:
             return "".join(parts)
         newlines += chunk.count(b"\n")
+
+
+def _too_large(name: str) -> str:
+    return f"{name}: larger than the {MAX_DATA_BYTES // 2**20} MiB limit for data files"
 
 
 def _data_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -107,3 +107,19 @@ def test_a_model_without_names_takes_columns_by_position_with_a_note(tmp_path, c
         "nn-numpy-predict: note: the model file has no column names (an older format, or saved "
         "without them); columns are taken by position\n"
     )
+
+
+def test_any_name_the_reader_accepts_survives_the_model_file(tmp_path, capsys):
+    header = "t\u00e9mp\u00a0,x 2,\u6807\u7b7e"  # non-ASCII, a trailing no-break space, CJK label
+    model = _model(tmp_path, capsys, header)
+    assert load_model(model).columns == Columns(("t\u00e9mp\u00a0", "x 2"), "\u6807\u7b7e")
+    code, out, _ = _predict(model, tmp_path, header + "\n1,2,1\n", capsys)
+    assert code == 0 and out.count("\n") == 2
+
+
+def test_a_column_name_too_long_to_store_is_refused_before_training(tmp_path, capsys):
+    data = tmp_path / "long.csv"
+    data.write_text("x1," + "n" * 5000 + ",label\n1,2,0\n2,1,1\n3,3,0\n4,0,1\n5,5,0\n")
+    code, out, err = run_cli(["--data-path", str(data), "--epochs", "5"], capsys)
+    assert (code, out) == (2, "")
+    assert "line 1, column 2: the column name is longer than 4096 characters" in err

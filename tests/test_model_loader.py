@@ -124,8 +124,8 @@ def test_an_empty_model_path_says_so(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"W1": np.full((5, 3), 1e308)}, "the output overflows even at the training mean"),
-        ({"W2": np.full((1, 5), 1e308)}, "the output overflows even at the training mean"),
+        ({"W1": np.full((5, 3), 1e308)}, "the output overflows even near the training mean"),
+        ({"W2": np.full((1, 5), 1e308)}, "the output overflows even near the training mean"),
         ({"std": np.full((3, 1), 5e-324)}, "std is too small for mean"),
         ({"std": np.zeros((3, 1))}, "std has values <= 0"),
         ({"std": -np.ones((3, 1))}, "std has values <= 0"),
