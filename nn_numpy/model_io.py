@@ -17,7 +17,7 @@ A model file (format version 2) holds everything ``predict`` needs and nothing t
 The two name entries are written together or not at all (a model saved from Python without
 column names). Format 1 files (no names) still load; ``predict`` then takes columns by position.
 
-Loading reads the zip archive member by member and only the members listed above. Each
+Loading reads the zip archive member by member (``nn_numpy._npz``), only the members above. Each
 member's ``.npy`` header (shape, dtype) is checked before its data is read, so a file whose
 entry claims 2**40 elements, or carries gigabytes of extra data, costs nothing; nothing is
 ever unpickled. Parameters that cannot give a finite output are refused at load time.
@@ -26,20 +26,16 @@ ever unpickled. Parameters that cannot give a finite output are refused at load 
 from __future__ import annotations
 
 import os
-import stat
-import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any, Literal
+from typing import Any
 
 import numpy as np
-from numpy.lib import format as npy
 from numpy.typing import DTypeLike
 
 from nn_numpy import __version__
 from nn_numpy._io import atomic_write
-from nn_numpy.columns import MAX_NAME, Columns
+from nn_numpy._npz import Members, ModelFileError, open_archive, show
+from nn_numpy.columns import Columns
 from nn_numpy.data import Standardizer
 from nn_numpy.network import Array, Params, forward
 from nn_numpy.resources import available_memory
@@ -50,10 +46,6 @@ DTYPES = ("float32", "float64")
 _PARAM_KEYS = ("W1", "b1", "W2", "b2")
 KEYS = (*_PARAM_KEYS, "mean", "std", "n_features", "hidden_size", "dtype", "version")
 NAME_KEYS = ("feature_names", "label_name")
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be used; the message is one line naming the file."""
 
 
 class PredictionError(ValueError):
@@ -152,12 +144,12 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     if os.fspath(path) == "":
         raise ModelFileError("the model path is empty; give a model file written by --save-model")
     where = f"model file {os.fspath(path)!r}"
-    with _open_archive(path, where) as archive:
-        a = _Members(archive, where)
+    with open_archive(path, where) as archive:
+        a = Members(archive, where)
         fmt = a.read("format_version", "iufU", (), missing="is not a nn-numpy model file")
         if fmt.dtype.kind not in "iu" or int(fmt) not in READABLE_FORMATS:
             raise ModelFileError(
-                f"{where} has format version {_show(fmt)}, but nn-numpy {__version__} reads "
+                f"{where} has format version {show(fmt)}, but nn-numpy {__version__} reads "
                 f"format versions {', '.join(map(str, READABLE_FORMATS))}; retrain the model "
                 "or use a matching nn-numpy"
             )
@@ -202,118 +194,6 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     )
 
 
-@contextmanager
-def _open_archive(path: str | os.PathLike[str], where: str) -> Iterator[zipfile.ZipFile]:
-    """The zip archive at ``path``: a regular file (a FIFO or a device is refused unread)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise ModelFileError(f"{where} does not exist") from None
-    except OSError as e:
-        raise ModelFileError(f"{where} cannot be read: {e.strerror}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
-        raise ModelFileError(f"{where} is {kind}, not a model file")
-    with os.fdopen(fd, "rb") as f:
-        try:
-            archive = zipfile.ZipFile(f)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-            raise ModelFileError(
-                f"{where} is not a nn-numpy model file (not an .npz archive)"
-            ) from None
-        with archive:
-            yield archive
-
-
-class _Members:
-    """Reads single ``.npy`` members of an archive, checking each header before the data."""
-
-    def __init__(self, archive: zipfile.ZipFile, where: str) -> None:
-        self.archive, self.where = archive, where
-        self.names = set(archive.namelist())
-
-    def require(self, keys: tuple[str, ...]) -> None:
-        missing = [k for k in keys if k + ".npy" not in self.names]
-        if missing:
-            raise ModelFileError(f"{self.where} is missing entries: {', '.join(missing)}")
-
-    def positive(self, key: str) -> int:
-        value = self.read(key, "iu", ())
-        if int(value) < 1:
-            raise ModelFileError(
-                f"{self.where} is inconsistent: {key} is {_show(value)}, expected a positive "
-                "integer"
-            )
-        return int(value)
-
-    def read(
-        self,
-        key: str,
-        kinds: str,
-        shape: tuple[int, ...],
-        missing: str = "",
-        sizes: tuple[int, int] | None = None,
-    ) -> np.ndarray:
-        """Member ``key``: its header must give ``shape`` and a dtype of ``kinds`` (a dtype name
-        or kind letters); only then are its prod(shape) * itemsize data bytes read."""
-        if key + ".npy" not in self.names:
-            raise ModelFileError(f"{self.where} {missing or 'is missing entries: ' + key}")
-        try:
-            with self.archive.open(key + ".npy") as f:
-                found, fortran, dtype = _header(f)
-                problem = _header_problem(key, found, dtype, kinds, shape, sizes)
-                if problem:
-                    raise ModelFileError(f"{self.where} is inconsistent: {problem}")
-                count = int(np.prod(shape, dtype=np.int64))
-                data = f.read(count * dtype.itemsize)
-                if len(data) != count * dtype.itemsize or f.read(1):
-                    raise ValueError("the data does not match its header")
-        except ModelFileError:
-            raise
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile, NotImplementedError) as e:
-            reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise ModelFileError(f"{self.where} is damaged: entry {key}: {reason}") from None
-        order: Literal["C", "F"] = "F" if fortran else "C"
-        return (
-            np.frombuffer(data, dtype).reshape(shape, order=order).astype(dtype.newbyteorder("="))
-        )
-
-
-def _header(f: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype[Any]]:
-    version = npy.read_magic(f)
-    if version == (1, 0):
-        return npy.read_array_header_1_0(f)
-    if version == (2, 0):
-        return npy.read_array_header_2_0(f)
-    raise ValueError(f"unsupported .npy format version {version}")
-
-
-def _header_problem(
-    key: str,
-    found: tuple[int, ...],
-    dtype: np.dtype[Any],
-    kinds: str,
-    shape: tuple[int, ...],
-    sizes: tuple[int, int] | None,
-) -> str:
-    if dtype.hasobject or dtype.fields is not None:
-        return f"{key} holds Python objects or records, not numbers"
-    if found != shape:
-        context = f" for n_features={sizes[0]}, hidden_size={sizes[1]}" if sizes else ""
-        return f"{key} has shape {found}, expected {shape}{context}"
-    if kinds in DTYPES:
-        if dtype.newbyteorder("=") != np.dtype(kinds):
-            return f"{key} has dtype {dtype}, expected {kinds}"
-    elif dtype.kind not in kinds:
-        expected = {"iu": "an integer", "U": "a string", "f": "floating point"}[kinds]
-        return f"{key} has dtype {dtype}, expected {expected}"
-    if kinds == "U" and dtype.itemsize > 4 * MAX_NAME:
-        return f"{key} has strings of {dtype.itemsize // 4} characters, at most {MAX_NAME} allowed"
-    return ""
-
-
 def _check_values(a: dict[str, np.ndarray]) -> str:
     """What is wrong with the parameter and standardizer values, or "" if they can be used.
 
@@ -349,10 +229,3 @@ def _check_names(a: dict[str, np.ndarray], n_x: int) -> str:
     if len(set(names)) != len(names):
         return "column names must be distinct"
     return ""
-
-
-def _show(v: np.ndarray) -> str:
-    """A short description of a stored value for an error message."""
-    if v.shape == () and v.dtype.kind in "iufU":
-        return repr(v.item())
-    return f"an array of shape {v.shape} and dtype {v.dtype}"
