@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,12 @@ import numpy as np
 from numpy.lib import format as npy
 
 from nn_numpy.columns import MAX_NAME
+
+# What zipfile and numpy.lib.format raise on a damaged archive or member: a bad or truncated
+# structure, an unsupported compression (NotImplementedError) or a member flagged as encrypted
+# (RuntimeError).
+_DAMAGE: tuple[type[Exception], ...] = (ValueError, OSError, EOFError, zipfile.BadZipFile)
+_DAMAGE += (NotImplementedError, RuntimeError, struct.error)
 
 
 class ModelFileError(ValueError):
@@ -42,7 +49,7 @@ def open_archive(path: str | os.PathLike[str], where: str) -> Iterator[zipfile.Z
     with os.fdopen(fd, "rb") as f:
         try:
             archive = zipfile.ZipFile(f)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except _DAMAGE:
             raise ModelFileError(
                 f"{where} is not a nn-numpy model file (not an .npz archive)"
             ) from None
@@ -94,7 +101,7 @@ class Members:
                     raise ValueError("the data does not match its header")
         except ModelFileError:
             raise
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile, NotImplementedError) as e:
+        except _DAMAGE as e:
             reason = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise ModelFileError(f"{self.where} is damaged: entry {key}: {reason}") from None
         order: Literal["C", "F"] = "F" if fortran else "C"

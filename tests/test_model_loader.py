@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.lib import format as npy
 from test_model_io import COLUMNS, _arrays, _load_error, _rewrite, _trained
 
@@ -190,3 +192,21 @@ def test_half_of_the_names_is_a_missing_entry(model_file):
 def test_bad_stored_names_are_refused(model_file, names, expected):
     _rewrite(model_file, feature_names=names)
     assert expected in _load_error(model_file)
+
+
+@settings(max_examples=200)
+@given(data=st.data())
+def test_any_damage_to_a_model_file_is_a_one_line_model_file_error(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "model.npz"
+    params, standardizer, _ = _trained(np.float64)
+    save_model(path, params, standardizer, np.float64, COLUMNS)
+    raw = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    raw = raw[: data.draw(st.integers(0, len(raw)))]
+    path.write_bytes(bytes(raw))
+    try:
+        load_model(path)
+    except ModelFileError as e:
+        assert "\n" not in str(e) and str(path) in str(e)
