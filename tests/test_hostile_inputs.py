@@ -270,3 +270,20 @@ def test_any_bytes_give_a_table_or_one_line_data_error(tmp_path_factory, content
     else:
         assert np.all(np.isfinite(table.values))
         assert table.values.shape[1] == len(table.columns)
+
+
+def test_a_test_example_whose_output_overflows_is_reported_not_counted_as_class_0(tmp_path, capsys):
+    """Train values of scale 1e-310 give std ~6e-310; a test value of 1 standardizes to inf."""
+    perm = np.random.default_rng(42).permutation(20)
+    values = [f"{i}e-310" for i in range(20)]
+    values[perm[0]] = "1"  # perm[:4] is the test split (seed 42, test size 0.2)
+    path = tmp_path / "outlier.csv"
+    path.write_text("x1,label\n" + "".join(f"{v},{i % 2}\n" for i, v in enumerate(values)))
+    code, out, err = run_cli(["--data-path", str(path), "--epochs", "20"], capsys)
+    assert code == 2
+    assert "test accuracy" not in out
+    assert err == (
+        "nn-numpy-train: error: 1 example(s) of the test split are too far from the training "
+        "data for the trained network's output to be computed (it overflows float64); remove "
+        "or rescale them\n"
+    )

@@ -8,7 +8,8 @@ large allocation, and raises ``DataError`` (exit status 2, one line):
 * the memory the run needs against the memory available (``nn_numpy.resources``);
 * the inputs the Trainer will see must be finite in its dtype, and the cost at the initial
   parameters must be finite: if it is not, the data (raw features too large), not the
-  learning rate, is the problem.
+  learning rate, is the problem;
+* after training, every example's output must be finite for the accuracy to count it.
 """
 
 from __future__ import annotations
@@ -21,11 +22,19 @@ import numpy as np
 
 from nn_numpy.columns import Columns, training_columns
 from nn_numpy.data import Standardizer, check_both_classes, split_xy, train_test_split
+from nn_numpy.network import Params, forward, predict
 from nn_numpy.reader import DataError, read_table
 from nn_numpy.resources import ResourceError, require_memory, training_bytes
 from nn_numpy.trainer import Trainer
 
-__all__ = ["DataError", "ResourceError", "TrainingData", "check_initial_cost", "prepare"]
+__all__ = [
+    "DataError",
+    "ResourceError",
+    "TrainingData",
+    "check_initial_cost",
+    "predictions",
+    "prepare",
+]
 
 
 @dataclass(frozen=True)
@@ -85,3 +94,17 @@ def check_initial_cost(trainer: Trainer, data: TrainingData, args: argparse.Name
         f"overflows {args.dtype}): column {data.columns.features[j]!r} reaches {largest:.3g}"
         + (f"; {advice}" if advice else "; rescale the data")
     )
+
+
+def predictions(params: Params, X: np.ndarray, split: str) -> np.ndarray:
+    """``network.predict`` on a split, refusing examples whose output is not finite: an example
+    far outside the training data (in the test split, say) would otherwise count as class 0."""
+    with np.errstate(all="ignore"):
+        bad = np.flatnonzero(~np.isfinite(forward(params, X).Z2[0]))
+        if bad.size:
+            raise DataError(
+                f"{bad.size} example(s) of the {split} split are too far from the training data "
+                f"for the trained network's output to be computed (it overflows {X.dtype}); "
+                "remove or rescale them"
+            )
+        return predict(params, X)

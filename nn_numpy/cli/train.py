@@ -28,7 +28,7 @@ from nn_numpy.cli._errors import UsageError, fail, run_cli
 from nn_numpy.cli._outputs import check_outputs, write_metrics
 from nn_numpy.data import DataError
 from nn_numpy.datasets import resolve_data_path
-from nn_numpy.network import Params, init_params, predict
+from nn_numpy.network import Params, init_params
 from nn_numpy.trainer import Trainer
 
 PROG = "nn-numpy-train"
@@ -173,8 +173,8 @@ def fit(
     return cost_epochs, costs
 
 
-def _accuracy(params: Params, X: np.ndarray, Y: np.ndarray) -> tuple[float, int]:
-    correct = int(np.sum(predict(params, X) == Y))
+def _accuracy(params: Params, X: np.ndarray, Y: np.ndarray, split: str) -> tuple[float, int]:
+    correct = int(np.sum(_inputs.predictions(params, X, split) == Y))
     return correct / Y.shape[1], correct
 
 
@@ -242,8 +242,10 @@ def _run(args: argparse.Namespace) -> int:
     bad = [name for name, value in params.as_dict().items() if not np.all(np.isfinite(value))]
     if bad:
         raise Diverged(f"parameters {', '.join(bad)} are not finite after {args.epochs} epochs")
-    train_acc, train_ok = _accuracy(params, scaler.transform(X_train).astype(args.dtype), Y_train)
-    test_acc, test_ok = _accuracy(params, scaler.transform(X_test).astype(args.dtype), Y_test)
+    train_acc, train_ok = _accuracy(params, data.inputs.astype(args.dtype), Y_train, "train")
+    with np.errstate(over="ignore"):  # a test value beyond the dtype is reported just below
+        X_test_in = scaler.transform(X_test).astype(args.dtype)
+    test_acc, test_ok = _accuracy(params, X_test_in, Y_test, "test")
     print(f"final cost: {costs[-1]:.6f}")
     print(f"train accuracy: {100 * train_acc:.2f}% ({train_ok}/{n_train})")
     print(f"test accuracy: {100 * test_acc:.2f}% ({test_ok}/{n_test})")
