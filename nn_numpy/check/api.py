@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn_numpy.check.cases import KINK_MARGIN, Case, checker_cases
-from nn_numpy.check.contract import call_user
+from nn_numpy.check.contract import UsageError, call_user
 from nn_numpy.check.diagnose import Context, diagnose
 from nn_numpy.check.measures import Worst, relative_error, worst_index
 from nn_numpy.check.oracles import confirm, oracle_names, readable
@@ -63,6 +63,7 @@ def check_gradients(
         expected = readable(case.params, case.X, case.Y)
         confirm(case.name, case.params, case.X, case.Y, expected, use_torch)
         per_case.append((case, Context.of(case, expected), call_user(fn, case, name)))
+    _refuse_randomness(fn, per_case[0][0], per_case[0][2], name)
     returned = [q for q in ORDER if all(q in user for _, _, user in per_case)]
     rows = {q: _judge(q, per_case) for q in returned}
     wrong = {q for q, row in rows.items() if not row.ok}
@@ -97,15 +98,27 @@ def _refuse_kinks(case: Case) -> None:
         )
 
 
+def _refuse_randomness(fn: Callable[..., Any], case: Case, first: dict[str, NDArray[Any]],
+                       name: str) -> None:  # fmt: skip
+    """A second call on the same input must return the same values, or no report can be trusted
+    (dropout, or np.random without a seed, inside the function)."""
+    again = call_user(fn, case, name)
+    for q, value in first.items():
+        if not np.array_equal(value, again.get(q, value), equal_nan=True):
+            raise UsageError(
+                f"{name} returned a different {q} when called twice with the same input (random "
+                "numbers inside? dropout?): turn them off, or seed them inside, to check it"
+            )
+
+
 def _judge(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]) -> Row:
     """Worst relative error of ``q`` over the cases, and pass/fail."""
     worst, ok = Worst(), True
     for case, c, user in per_case:
         expected = np.asarray(c.correct[q], dtype=np.float64)
         value = conform(user[q], expected.shape)
-        if value is None or not np.all(np.isfinite(value)):
-            ok = False
-            continue
+        if value is None or not np.all(np.isfinite(value)):  # no error to measure: say where
+            return Row(q, False, None, case.name, tol=TOLERANCE)
         err = relative_error(value, expected)
         worst.update(err, case.name, worst_index(value, expected))
         ok = ok and err <= TOLERANCE

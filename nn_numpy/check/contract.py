@@ -55,14 +55,14 @@ def read_result(result: Any, name: str) -> dict[str, NDArray[Any]]:
     else:
         present, get = (lambda k: hasattr(result, k)), (lambda k: getattr(result, k))
     missing = [key for key in REQUIRED if not present(key)]
-    if missing:
-        kind = type(result).__name__
-        found = list(result) if isinstance(result, Mapping) else dir(result)
-        near = [str(k) for k in found if str(k).lower() in {m.lower() for m in missing}]
-        hint = f"; keys are case-sensitive, found {', '.join(near)}" if near else ""
+    if missing and isinstance(result, tuple | list):
         raise UsageError(
-            f"{name} returned a {kind} without {', '.join(missing)} ({CONTRACT}){hint}"
+            f"{name} returned a {type(result).__name__} of {len(result)} values; return a dict "
+            f"instead, e.g. {{'dW1': dW1, 'db1': db1, 'dW2': dW2, 'db2': db2}} ({CONTRACT})"
         )
+    if missing:
+        raise UsageError(f"{name} returned {_what(result)} without {', '.join(missing)} "
+                         f"({CONTRACT}){_hint(result, missing)}")  # fmt: skip
     values = {key: _real_array(key, get(key)) for key in (*OPTIONAL, *REQUIRED) if present(key)}
     cost_key = next((key for key in COST_KEYS if present(key)), None)
     if cost_key is not None:
@@ -70,10 +70,30 @@ def read_result(result: Any, name: str) -> dict[str, NDArray[Any]]:
     return values
 
 
+def _what(result: Any) -> str:
+    """How the result reads in a message: "None (...)", "a dict"."""
+    if result is None:
+        return "None (a missing return statement?)"
+    return f"a {type(result).__name__}"
+
+
+def _hint(result: Any, missing: list[str]) -> str:
+    """The keys the user did return, to compare with the contract's names."""
+    if not isinstance(result, Mapping):
+        return ""
+    found = [str(k) for k in result]
+    near = [k for k in found if k.lower() in {m.lower() for m in missing}]
+    if near:
+        return f"; keys are case-sensitive, found {', '.join(near)}"
+    return f"; its keys are {', '.join(found[:8])}{', ...' if len(found) > 8 else ''}" if found else ""
+
+
 def _real_array(key: str, value: Any) -> NDArray[Any]:
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, maybe with grad
+        value = value.detach().cpu()
     try:
         array = np.asarray(value)
-    except Exception as exc:  # e.g. a torch tensor that requires grad
+    except Exception as exc:  # e.g. an object whose __array__ raises
         raise UsageError(f"{key} cannot be read as an array ({type(exc).__name__}: {exc})") from exc
     if array.dtype.kind not in "fiu":
         raise UsageError(f"{key} is not an array of real numbers (dtype {array.dtype})")

@@ -82,16 +82,26 @@ FORMULA_MISTAKES: list[tuple[str, str, Callable[[Context], Array]]] = [
      lambda c: (c.W2.T @ (c.A2 - c.Y)) * c.A1 * (1 - c.A1)),
     ("dZ1", "divided by m: that is dJ/dZ1; dZ1 is per example, W2^T dZ2 * 1{Z1 > 0}",
      lambda c: (c.W2.T @ (c.A2 - c.Y)) * (c.Z1 > 0) / c.m),
+    ("dZ1", "ReLU applied to the gradient: max(W2^T dZ2, 0) instead of W2^T dZ2 * 1{Z1 > 0}",
+     lambda c: np.maximum(c.W2.T @ (c.A2 - c.Y), 0)),
     ("dW2", "Z1 where A1 belongs: dW2 = (1/m) dZ2 A1^T with A1 = max(Z1, 0)",
      lambda c: (c.A2 - c.Y) @ c.Z1.T / c.m),
+    ("dW2", "X where A1 belongs: dW2 = (1/m) dZ2 A1^T, the layer's input is A1",
+     lambda c: (c.A2 - c.Y) @ c.X.T / c.m),
+    ("dW1", "A1 where X belongs: dW1 = (1/m) dZ1 X^T, the layer's input is X = A0",
+     lambda c: c.correct["dZ1"] @ c.A1.T / c.m),
 ]  # fmt: skip
 
 
-def bias_axis_mistakes(dZ: Array, m: int) -> list[tuple[str, Array]]:
-    """db summed over the wrong axis, or over every axis."""
-    over_units = "summed over the units (axis 0) instead of over the examples (axis 1)"
-    over_all = "summed over every axis: needs np.sum(dZ, axis=1, keepdims=True) / m"
-    return [(over_units, dZ.sum(axis=0, keepdims=True) / m), (over_all, np.asarray(dZ.sum() / m))]
+def bias_axis_mistakes(dZ: Array, m: int, name: str = "dZ") -> list[tuple[str, Array]]:
+    """db not summed over the examples, summed over the wrong axis, or over every axis."""
+    needs = f"needs np.sum({name}, axis=1, keepdims=True) / m"
+    unsummed = "not summed over the examples"
+    out = [(f"{unsummed}: {needs}", dZ / m), (f"{unsummed}, and no 1/m: {needs}", dZ)]
+    if dZ.shape[0] > 1:  # for one unit, axis 0 changes nothing: that is the unsummed dZ / m
+        over_units = "summed over the units (axis 0) instead of over the examples (axis 1)"
+        out.append((over_units, dZ.sum(axis=0, keepdims=True) / m))
+    return [*out, (f"summed over every axis: {needs}", np.asarray(dZ.sum() / m))]
 
 
 def output_mistakes(q: str, v: Any, m: int) -> list[tuple[str, Any]]:
@@ -159,7 +169,7 @@ def candidates(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> d
             for mistake, wrong in output_mistakes(q, value, c.m):  # two mistakes at once
                 out[f"{mistake}; and {UPSTREAM}{up}: {text}"] = wrong
     if q in ("db1", "db2"):
-        out.update(bias_axis_mistakes(c.correct["dZ" + q[2]], c.m))
+        out.update(bias_axis_mistakes(c.correct["dZ" + q[2]], c.m, "dZ" + q[2]))
     return out
 
 
@@ -214,7 +224,10 @@ def _explains_all(text: str, found: dict[str, list[str]]) -> bool:
     if not text.startswith(UPSTREAM):
         return False
     fed = set(DOWNSTREAM[text[len(UPSTREAM) : len(UPSTREAM) + 3]]) & set(found)
-    return len(fed) >= 2 and all(text in found[p] for p in fed)
+    also = f"; and {text}"  # the same upstream mistake, with a second one in that quantity
+    return len(fed) >= 2 and all(
+        any(t == text or t.endswith(also) for t in found[p]) for p in fed
+    )
 
 
 def _with_shapes(q: str, text: str, per_case: list[tuple[Context, dict[str, Array]]]) -> str:

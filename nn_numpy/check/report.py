@@ -122,7 +122,8 @@ def render(report: CheckReport) -> str:
     ]
     body = []
     for row in report.rows:
-        where = f"{row.case} {list(row.index)}" if row.case and not row.ok else ""
+        at = f" {list(row.index)}" if row.index else ""  # J has no index; a wrong shape none
+        where = f"{row.case}{at}" if row.case and not row.ok else ""
         body.append([row.quantity, FORMULAS[row.quantity], "pass" if row.ok else "FAIL",
                      format_error(row.error), where])  # fmt: skip
     rendered = table(["", "formula", "result", "worst error", "where"], body, right=(3,))
