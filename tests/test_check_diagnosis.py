@@ -184,8 +184,9 @@ def test_a_downstream_mistake_on_top_of_a_wrong_dZ_is_named_with_fix_first():
         "wrong (fix dZ1 first)"  # fmt: skip
 
 
-def test_dZ_returned_as_dJ_dZ_is_told_apart_from_a_wrong_gradient():
-    """A user who returns dZ2 / m but computes dW2 = dZ2 A1^T (no 1/m) has right gradients."""
+def test_dZ_returned_as_dJ_dZ_passes_with_a_note_when_the_gradients_are_right():
+    """A user who returns dZ2 / m but computes dW2 = dZ2 A1^T (no 1/m) has right gradients: the
+    batch convention dJ/dZ is accepted, and said."""
 
     def gradients(W1, b1, W2, b2, X, Y):
         g = implementation(with_dZ=True)(W1, b1, W2, b2, X, Y)
@@ -193,10 +194,25 @@ def test_dZ_returned_as_dJ_dZ_is_told_apart_from_a_wrong_gradient():
         return {**g, "dZ2": g["dZ2"] / m, "dZ1": g["dZ1"] / m}
 
     report = check_gradients(gradients, use_torch=False)
+    assert report.ok, report
+    notes = {row.quantity: row.note for row in report.rows if row.note}
+    assert notes == {
+        "dZ2": "your dZ2 is dJ/dZ2 = (A2 - Y) / m; accepted",
+        "dZ1": "your dZ1 is dJ/dZ1 = (W2^T dZ2 * 1{Z1 > 0}) / m; accepted",
+    }
+    assert "-> your dZ2 is dJ/dZ2 = (A2 - Y) / m; accepted" in str(report)
+
+
+def test_dZ_as_dJ_dZ_with_another_1_over_m_downstream_is_named_1_over_m_twice():
+    def gradients(W1, b1, W2, b2, X, Y):
+        g = implementation(with_dZ=True)(W1, b1, W2, b2, X, Y)
+        m = X.shape[1]
+        return {**g, "dZ2": g["dZ2"] / m, "dZ1": g["dZ1"] / m, "dW2": g["dW2"] / m}
+
+    report = check_gradients(gradients, use_torch=False)
     failed = {row.quantity: row.diagnosis for row in report.rows if not row.ok}
-    assert set(failed) == {"dZ2", "dZ1"}
-    assert failed["dZ2"].startswith("divided by m: that is dJ/dZ2")
-    assert failed["dZ1"] == "follows from your dZ2: fix dZ2 first"
+    assert set(failed) == {"dW2"}
+    assert failed["dW2"].startswith("1/m applied twice: dW2 is m times too small")
 
 
 def test_non_finite_values_fail_the_quantity_and_say_where():

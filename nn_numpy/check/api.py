@@ -16,10 +16,10 @@ from numpy.typing import NDArray
 
 from nn_numpy.check.cases import KINK_MARGIN, Case, checker_cases
 from nn_numpy.check.contract import UsageError, call_user
-from nn_numpy.check.diagnose import Context, diagnose
+from nn_numpy.check.diagnose import UPSTREAM, Context, diagnose
 from nn_numpy.check.measures import Worst, relative_error, worst_index
 from nn_numpy.check.oracles import confirm, oracle_names, readable
-from nn_numpy.check.report import CheckReport, Row
+from nn_numpy.check.report import FORMULAS, CheckReport, Row
 from nn_numpy.network import forward
 
 ORDER = ("dZ2", "dZ1", "dW1", "db1", "dW2", "db2", "J")
@@ -69,7 +69,7 @@ def check_gradients(
     wrong = {q for q, row in rows.items() if not row.ok}
     judged = [(c, _conformed(c, user)) for _, c, user in per_case]
     for q, text in diagnose(judged, TOLERANCE, wrong).items():
-        rows[q].diagnosis = _non_finite(q, per_case) or text
+        rows[q].diagnosis = _non_finite(q, per_case) or _after_batch_dZ(q, text, rows)
     return CheckReport(
         target=name,
         rows=[rows[q] for q in returned],
@@ -98,6 +98,15 @@ def _refuse_kinks(case: Case) -> None:
         )
 
 
+def _after_batch_dZ(q: str, text: str, rows: dict[str, Row]) -> str:
+    """'computed from a dZ divided by m' reads as a contradiction when that dZ passed as dJ/dZ."""
+    for up in ("dZ2", "dZ1"):
+        if up in rows and rows[up].note and text.startswith(f"{UPSTREAM}{up}: divided by m"):
+            return (f"1/m applied twice: {q} is m times too small; your {up} is already "
+                    f"dJ/d{up[1:]} (divided by m), so {q} needs no other 1/m")  # fmt: skip
+    return text
+
+
 def _refuse_randomness(fn: Callable[..., Any], case: Case, first: dict[str, NDArray[Any]],
                        name: str) -> None:  # fmt: skip
     """A second call on the same input must return the same values, or no report can be trusted
@@ -112,10 +121,26 @@ def _refuse_randomness(fn: Callable[..., Any], case: Case, first: dict[str, NDAr
 
 
 def _judge(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]) -> Row:
-    """Worst relative error of ``q`` over the cases, and pass/fail."""
+    """Worst relative error of ``q`` over the cases, and pass/fail.
+
+    dZ2 and dZ1 are per example (dL/dZ); a dZ equal to dJ/dZ = dZ / m on every case is the other
+    common convention (the 1/m then moves out of dW and db), not a mistake: it passes, with a note.
+    """
+    row = _judge_against(q, per_case, per_example=True)
+    if row.ok or q not in ("dZ2", "dZ1"):
+        return row
+    batch = _judge_against(q, per_case, per_example=False)
+    if not batch.ok:
+        return row
+    batch.note = f"your {q} is dJ/d{q[1:]} = ({FORMULAS[q].split('= ')[1]}) / m; accepted"
+    return batch
+
+
+def _judge_against(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]],
+                   per_example: bool) -> Row:  # fmt: skip
     worst, ok = Worst(), True
     for case, c, user in per_case:
-        expected = np.asarray(c.correct[q], dtype=np.float64)
+        expected = np.asarray(c.correct[q], dtype=np.float64) / (1 if per_example else c.m)
         value = conform(user[q], expected.shape)
         if value is None or not np.all(np.isfinite(value)):  # no error to measure: say where
             return Row(q, False, None, case.name, tol=TOLERANCE)

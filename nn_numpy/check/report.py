@@ -36,6 +36,7 @@ class Row:
     index: tuple[int, ...] = ()
     diagnosis: str = ""
     tol: float = 0.0
+    note: str = ""  # on a pass: a convention accepted (dZ as dJ/dZ)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +47,7 @@ class Row:
             "tolerance": self.tol,
             "case": self.case or None,
             "index": list(self.index) if self.case else None,
+            "note": self.note or None,
         }
 
 
@@ -133,6 +135,8 @@ def render(report: CheckReport) -> str:
         lines.append(line)
         if not row.ok:
             lines.append(f"     -> {row.diagnosis or 'no known mistake matches'}")
+        elif row.note:
+            lines.append(f"     -> {row.note}")
     if report.not_returned:
         lines += ["", f"not returned (optional): {', '.join(report.not_returned)}"]
     return "\n".join(lines)
