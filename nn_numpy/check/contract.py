@@ -85,7 +85,8 @@ def _hint(result: Any, missing: list[str]) -> str:
     near = [k for k in found if k.lower() in {m.lower() for m in missing}]
     if near:
         return f"; keys are case-sensitive, found {', '.join(near)}"
-    return f"; its keys are {', '.join(found[:8])}{', ...' if len(found) > 8 else ''}" if found else ""
+    more = ", ..." if len(found) > 8 else ""
+    return f"; its keys are {', '.join(found[:8])}{more}" if found else ""
 
 
 def _real_array(key: str, value: Any) -> NDArray[Any]:

@@ -230,9 +230,7 @@ def _explains_all(text: str, found: dict[str, list[str]]) -> bool:
         return False
     fed = set(DOWNSTREAM[text[len(UPSTREAM) : len(UPSTREAM) + 3]]) & set(found)
     also = f"; and {text}"  # the same upstream mistake, with a second one in that quantity
-    return len(fed) >= 2 and all(
-        any(t == text or t.endswith(also) for t in found[p]) for p in fed
-    )
+    return len(fed) >= 2 and all(any(t == text or t.endswith(also) for t in found[p]) for p in fed)
 
 
 def _with_shapes(q: str, text: str, per_case: list[tuple[Context, dict[str, Array]]]) -> str:
