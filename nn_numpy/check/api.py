@@ -33,12 +33,13 @@ off by 0.99 or more on some case (tests/test_check_diagnosis.py)."""
 def conform(value: NDArray[Any], shape: tuple[int, ...]) -> NDArray[Any] | None:
     """``value`` in ``shape`` if it is accepted as that shape, else None.
 
-    Accepted: the same shape, or (for b2 and J) the same single number in any shape that
-    ``b - learning_rate * db`` broadcasts without changing b's shape, e.g. () or (1,) for (1, 1).
+    Accepted: the same shape, or for db2 the same single number in any shape that
+    ``b - learning_rate * db`` broadcasts without changing b's shape, e.g. () or (1,) for (1, 1),
+    and for J (shape ()) a single number in any shape, e.g. the (1, 1) of np.dot(Y, log(A2).T).
     """
     if value.shape == shape:
         return value
-    if value.size == int(np.prod(shape)) == 1 and value.ndim <= len(shape):
+    if value.size == int(np.prod(shape)) == 1 and (value.ndim <= len(shape) or shape == ()):
         return value.reshape(shape)
     return None
 

@@ -9,6 +9,7 @@ Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -64,8 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the check and print the report; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        fn = load_target(args.target)
-        report = check_gradients(fn, use_torch=not args.no_torch, name=args.target)
+        with contextlib.redirect_stdout(sys.stderr):  # the user's prints: stdout is the report
+            fn = load_target(args.target)
+            report = check_gradients(fn, use_torch=not args.no_torch, name=args.target)
     except UsageError as exc:
         return fail(PROG, str(exc), 2)
     except (UserCodeError, UserImportError) as exc:
