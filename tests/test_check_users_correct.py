@@ -324,3 +324,18 @@ def test_a_user_file_that_raises_shows_their_traceback_and_exits_2(
     assert (code, out) == (2, "")
     assert their_line in err and "my nn.py" in err, err
     assert "nn_numpy/check" not in err  # our frames are left out
+
+
+def test_float16_gradients_pass_within_float16_rounding_and_a_mistake_still_fails(
+    tmp_path, monkeypatch, capsys
+):
+    """float16 rounding alone is up to 2.4e-3 on these cases, above the 1e-4 of wider dtypes."""
+    f16 = STYLES["f32"].replace("float32", "float16").replace(", J=J", "")
+    f16 = f16.replace("J = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))", "")  # inf
+    code, out, err, result = run_user_code(tmp_path, monkeypatch, capsys, f16)
+    assert code == 0, out + err
+    assert result is not None and result["quantities"]["dW1"]["tolerance"] == 16 * 2.0**-10
+    no_mask = f16.replace("(W2.T @ dZ2) * (Z1 > 0)", "(W2.T @ dZ2)")
+    code, out, _, result = run_user_code(tmp_path, monkeypatch, capsys, no_mask)
+    assert code == 1 and result is not None
+    assert result["quantities"]["dZ1"]["diagnosis"].startswith("no ReLU mask"), out
