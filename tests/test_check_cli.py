@@ -104,7 +104,7 @@ def test_target_as_package_module_function_is_found_from_the_current_directory(u
         ("my_nn.py", "TARGET must be path/to/file.py:function or package.module:function"),
         ("missing.py:gradients", "no such file: missing.py"),
         ("my_nn.py:nope", "my_nn.py has no function 'nope'"),
-        ("my_nn.py:not_a_function", "my_nn.py:not_a_function is a int, not a function"),
+        ("my_nn.py:not_a_function", "my_nn.py:not_a_function is an int, not a function"),
         ("no_such_module:gradients", "no module named 'no_such_module'"),
         ("my_nn.py:missing_db2", "returned a dict without db2 (needs dW1, db1, dW2, db2"),
         ("my_nn.py:returns_none", "returned None (a missing return statement?) without dW1"),

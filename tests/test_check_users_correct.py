@@ -339,3 +339,37 @@ def test_float16_gradients_pass_within_float16_rounding_and_a_mistake_still_fail
     code, out, _, result = run_user_code(tmp_path, monkeypatch, capsys, no_mask)
     assert code == 1 and result is not None
     assert result["quantities"]["dZ1"]["diagnosis"].startswith("no ReLU mask"), out
+
+
+def test_a_script_that_parses_its_arguments_at_import_sees_none_of_ours(
+    tmp_path, monkeypatch, capsys
+):
+    """argparse at the top of a training script parsed 'my nn.py:gradients --no-torch' and
+    printed its own usage under our name."""
+    script = BASE.replace(
+        "import numpy as np",
+        "import argparse\nimport numpy as np\n\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--epochs', type=int, default=5)\nargs = parser.parse_args()",
+    )
+    code, out, err, _ = run_user_code(tmp_path, monkeypatch, capsys, script)
+    assert code == 0, out + err
+
+
+def test_sys_exit_at_import_exits_2_with_their_traceback_and_the_main_guard_advice(
+    tmp_path, monkeypatch, capsys
+):
+    source = BASE + "\nimport sys\nsys.exit('data/basic_dataset.csv not found')\n"
+    code, out, err, _ = run_user_code(tmp_path, monkeypatch, capsys, source)
+    assert (code, out) == (2, "")
+    assert "SystemExit: data/basic_dataset.csv not found" in err
+    assert err.splitlines()[-1].endswith(
+        "called sys.exit('data/basic_dataset.csv not found'): put the script part of the file "
+        "under if __name__ == '__main__': (its traceback is above)"
+    )
+
+
+def test_a_class_as_target_exits_2_asking_for_the_adapter_function(tmp_path, monkeypatch, capsys):
+    source = BASE + "\nclass NeuralNetwork:\n    def __init__(self, *args):\n        pass\n"
+    code, out, err, _ = run_user_code(tmp_path, monkeypatch, capsys, source, "NeuralNetwork")
+    assert (code, out) == (2, "")
+    assert err.endswith("NeuralNetwork is a class; TARGET names a function (the adapter)\n"), err

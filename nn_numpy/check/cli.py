@@ -13,7 +13,7 @@ import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from nn_numpy._io import atomic_write
@@ -61,11 +61,23 @@ def _print_user_traceback(exc: BaseException) -> None:
     sys.stderr.write("".join(traceback.format_exception(type(exc), exc, frames[0])))
 
 
+@contextlib.contextmanager
+def _argv(argv: list[str]) -> Iterator[None]:
+    saved = sys.argv
+    sys.argv = argv
+    try:
+        yield
+    finally:
+        sys.argv = saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the check and print the report; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        with contextlib.redirect_stdout(sys.stderr):  # the user's prints: stdout is the report
+        # The user's code sees no arguments (a script's argparse at import would parse ours) and
+        # prints to stderr (stdout is the report).
+        with _argv([args.target.rpartition(":")[0]]), contextlib.redirect_stdout(sys.stderr):
             fn = load_target(args.target)
             report = check_gradients(fn, use_torch=not args.no_torch, name=args.target)
     except UsageError as exc:

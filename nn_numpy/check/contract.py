@@ -43,7 +43,7 @@ def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArra
     args = [np.array(a, dtype=np.float64) for a in (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)]
     try:
         result = fn(*args)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
         raise UserCodeError(case.name) from exc
     return read_result(result, name)
 

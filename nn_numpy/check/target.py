@@ -36,8 +36,12 @@ def load_target(target: str) -> Callable[..., Any]:
         if not hasattr(obj, part):
             raise UsageError(f"{source} has no function {attr!r}")
         obj = getattr(obj, part)
+    if isinstance(obj, type):  # callable, but calling it builds an instance, not gradients
+        raise UsageError(f"{source}:{attr} is a class; TARGET names a function (the adapter)")
     if not callable(obj):
-        raise UsageError(f"{source}:{attr} is a {type(obj).__name__}, not a function")
+        kind = type(obj).__name__
+        raise UsageError(f"{source}:{attr} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, "
+                         "not a function")  # fmt: skip
     return obj  # type: ignore[no-any-return]
 
 
@@ -52,9 +56,17 @@ def _from_file(path: Path) -> ModuleType:
     sys.path.insert(0, str(path.resolve().parent))  # so the file can import its neighbours
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
-        raise UserImportError(f"importing {path} raised") from exc
+    except (Exception, SystemExit) as exc:
+        raise UserImportError(f"importing {path} {raised(exc)}") from exc
     return module
+
+
+def raised(exc: BaseException) -> str:
+    """'raised', or for sys.exit() at import (a script's argparse, say) what to do about it."""
+    if isinstance(exc, SystemExit):
+        return (f"called sys.exit({exc.code!r}): put the script part of the file under "
+                "if __name__ == '__main__':")  # fmt: skip
+    return "raised"
 
 
 def _from_module(name: str) -> ModuleType:
@@ -65,5 +77,5 @@ def _from_module(name: str) -> ModuleType:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
             raise UsageError(f"no module named {name!r} (from {Path.cwd()})") from exc
         raise UserImportError(f"importing {name} raised") from exc
-    except Exception as exc:
-        raise UserImportError(f"importing {name} raised") from exc
+    except (Exception, SystemExit) as exc:
+        raise UserImportError(f"importing {name} {raised(exc)}") from exc
