@@ -228,6 +228,9 @@ VARIANTS = {
     "it updates W1, X, Y and b2 in place": [
         ("    return", "    W1 -= dW1\n    X *= 2.0\n    Y[:] = 1 - Y\n    b2 += 3\n    return"),
     ],
+    "rounding that differs between calls (threads)": [
+        ("dW1 = dZ1 @ X.T / m", "dW1 = dZ1 @ X.T / m * (1 + 1e-15 * np.random.rand())"),
+    ],
     "it prints": [("    J = -np", "    print('cost', np.mean(A2))\n    J = -np")],
     "W1_grad names, renamed at the adapter": [
         (RETURN, 'g = {"W1_grad": dW1, "b1_grad": db1, "W2_grad": dW2, "b2_grad": db2}\n'
