@@ -250,3 +250,16 @@ def test_the_seeds_box_2_copied_as_printed_is_named_and_the_fix_is_in_dZ1(
     }
     fixed = SEED_LITERAL.replace("(self.Z[L] > 0)", "(self.Z[L - 1] > 0)")
     assert run_user_code(tmp_path, monkeypatch, capsys, fixed)[0] == 0
+
+
+def test_a_wrong_shape_row_points_at_the_case_where_the_shape_is_wrong(
+    tmp_path, monkeypatch, capsys
+):
+    """db2 = dZ2 / m has db2's shape at m = 1: the row used to show that case's <1e-12."""
+    source = edited(MISTAKES["db2 = dZ2 / m, not summed"][0], only_gradients=True)
+    code, out, _, result = run_user_code(tmp_path, monkeypatch, capsys, source)
+    assert code == 1 and result is not None
+    row = result["quantities"]["db2"]
+    assert (row["error"], row["case"], row["index"]) == (None, "shapes (n_x=3, n_h=5, m=7)", [])
+    line = next(line for line in out.splitlines() if line.startswith("db2"))
+    assert line.endswith("FAIL              -  shapes (n_x=3, n_h=5, m=7)"), line

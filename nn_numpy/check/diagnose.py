@@ -163,9 +163,10 @@ def candidates(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> d
     out.update(output_mistakes(q, c.correct[q], c.m))
     if q[:2] in ("dW", "db"):  # m = X.shape[0] or len(X): the features counted, X is (n_x, m)
         n_x = c.X.shape[0]
-        out["divided by n_x = X.shape[0] = len(X) instead of m = X.shape[1]: X is (n_x, m)"] = (
-            c.correct[q] * c.m / n_x
-        )
+        out[
+            "divided by n_x = X.shape[0] = len(X) instead of m = X.shape[1]: X is (n_x, m), one "
+            "example per column (the seed's notation list swaps 'examples' and 'features')"
+        ] = c.correct[q] * c.m / n_x
     for up, text, formula in FORMULA_MISTAKES:
         if q in DOWNSTREAM.get(up, ()):
             dZ2, dZ1 = (formula(c), None) if up == "dZ2" else (c.correct["dZ2"], formula(c))
