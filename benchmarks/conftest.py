@@ -1,9 +1,11 @@
 """Benchmark setup: the data, which tests run when, and the machine description.
 
 * ``pytest --benchmark-only`` runs the benchmarks and deselects everything else (instead of
-  pytest-benchmark's one skip per non-benchmark test).
-* Plain ``pytest`` (paths from ``testpaths``) runs tests/ and deselects the benchmarks, so it
-  stays fast; ``pytest benchmarks`` runs them with timing, as asked.
+  pytest-benchmark's one skip per non-benchmark test), then checks the ratio gates in ``GATES``
+  on that run's timings (``benchmarks/gates.py``): a broken gate fails the run.
+* Plain ``pytest`` (paths from ``testpaths``) runs tests/ and the benchmarks with benchmarking
+  disabled (``--benchmark-disable``: each benchmarked call runs once, untimed), so every test
+  environment runs their correctness checks; ``pytest benchmarks`` runs them with timing, as asked.
 * The header and the saved JSON (``machine_info``) name the CPU, the BLAS and the library versions.
 """
 
@@ -18,12 +20,31 @@ from typing import Any
 import numpy as np
 import pytest
 
+from benchmarks.gates import Gate, GatePlugin
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "large_dataset.csv"
 HAVE_PLUGIN = importlib.util.find_spec("pytest_benchmark") is not None
 
 if not HAVE_PLUGIN:  # the `benchmark` fixture would be missing: say so in the header instead
     collect_ignore_glob = ["test_*.py"]
+
+# Speed claims that fail `pytest --benchmark-only` when broken: min(slower) / min(faster) in the
+# same run must be at least `at_least`. Add a gate by adding one row (names as pytest prints them;
+# tests/test_benchmark_gates.py checks that every name exists).
+# Thresholds: about 0.8x the lowest ratio seen in 6 runs of unchanged code on the 2-core dev
+# machine under load averages 2-10 (6 other jobs): readable/trainer 1.65-1.78 (float64) and
+# 2.59-2.66 (float32); torch/trainer 3.8-7.6 (torch's minimum is the noisiest row, so more margin).
+# On a quiet machine the ratios are higher (readable/trainer 2.1-2.9 and 3.7-4.0). A Trainer.step
+# that lost its fusion (as slow as the readable step, ratio ~1.0) fails every trainer gate.
+STEP_AHEAD = "the fused Trainer step must stay well ahead of the readable step"
+TORCH_AHEAD = "the fused Trainer step must stay ahead of eager torch"
+GATES = [
+    Gate("test_step[float64-readable]", "test_step[float64-trainer]", 1.3, STEP_AHEAD),
+    Gate("test_step[float32-readable]", "test_step[float32-trainer]", 2.0, STEP_AHEAD),
+    Gate("test_step[float64-torch]", "test_step[float64-trainer]", 2.0, TORCH_AHEAD),
+    Gate("test_step[float32-torch]", "test_step[float32-trainer]", 2.0, TORCH_AHEAD),
+]
 
 
 def load_data() -> tuple[np.ndarray, np.ndarray, str]:
@@ -94,16 +115,25 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
     machine_info["versions"] = versions()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_configure(config: pytest.Config) -> None:
     if not HAVE_PLUGIN:
         return
-    is_benchmark = {id(item): "benchmark" in getattr(item, "fixturenames", ()) for item in items}
-    if config.getoption("benchmark_only"):
-        drop = [item for item in items if not is_benchmark[id(item)]]
-    elif getattr(config, "args_source", None) == pytest.Config.ArgsSource.TESTPATHS:
-        drop = [item for item in items if is_benchmark[id(item)]]
-    else:
+    # Runs before pytest-benchmark reads its options (its pytest_configure is trylast).
+    plain = getattr(config, "args_source", None) == pytest.Config.ArgsSource.TESTPATHS
+    if (
+        plain
+        and not config.getoption("benchmark_only")
+        and not config.getoption("benchmark_enable")
+    ):
+        config.option.benchmark_disable = True
+    config.pluginmanager.register(GatePlugin(GATES), "nn-numpy-benchmark-gates")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not HAVE_PLUGIN or not config.getoption("benchmark_only"):
         return
+    is_benchmark = {id(item): "benchmark" in getattr(item, "fixturenames", ()) for item in items}
+    drop = [item for item in items if not is_benchmark[id(item)]]
     if drop:
         dropped = {id(item) for item in drop}
         config.hook.pytest_deselected(items=drop)
