@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import platform
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -87,13 +88,34 @@ def blas_info() -> str:
     )
 
 
-def versions() -> dict[str, str]:
-    found = {"numpy": np.__version__}
-    for name in ("torch", "sklearn"):
-        if importlib.util.find_spec(name) is not None:
-            module = __import__(name)
-            found[name] = module.__version__
+CONTENDERS_AND_DEPS = ("numpy", "torch", "scikit-learn", "scipy", "joblib", "threadpoolctl")
+CONSTRAINTS = ROOT / "benchmarks" / "constraints.txt"
+
+
+def versions(names: tuple[str, ...] = CONTENDERS_AND_DEPS) -> dict[str, str]:
+    """Installed versions of the named distributions (absent ones left out), without importing."""
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
     return found
+
+
+def pins() -> dict[str, str]:
+    """Every pin of benchmarks/constraints.txt: the installed version, or what differs from it."""
+    wanted = dict(
+        line.split("==", 1)
+        for line in CONSTRAINTS.read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    have = versions(tuple(wanted))
+    return {
+        name: have.get(name, "absent")
+        + ("" if have.get(name, "").split("+")[0] == v else f" (pin {v})")
+        for name, v in wanted.items()
+    }
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -113,6 +135,7 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
     machine_info["cpu_model"] = cpu_model()
     machine_info["blas"] = blas_info()
     machine_info["versions"] = versions()
+    machine_info["pins"] = pins()
 
 
 def pytest_configure(config: pytest.Config) -> None:

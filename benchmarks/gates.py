@@ -90,7 +90,6 @@ class GatePlugin:
         self.counts: dict[str, int] = {}
         self.skipped: dict[str, str] = {}
         self.verdicts: list[Verdict] = []
-        self.disabled = False
 
     @pytest.hookimpl(hookwrapper=True, optionalhook=True)
     def pytest_benchmark_group_stats(
@@ -113,10 +112,8 @@ class GatePlugin:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs after pytest-benchmark's own pytest_sessionfinish wrapper has computed the stats.
         config = session.config
-        bs = getattr(config, "_benchmarksession", None)
-        if bs is None or bs.disabled:
-            self.disabled = True
-            return
+        if config.getoption("benchmark_disable") and not config.getoption("benchmark_enable"):
+            return  # no timings (plain `pytest`, `--benchmark-disable`): nothing to gate
         strict = os.environ.get(STRICT_ENV) == "1"
         selected = [item.name for item in session.items]
         for gate in self.gates:
