@@ -58,7 +58,7 @@ def evaluate(
     selected: Iterable[str],
     skipped: Mapping[str, str],
 ) -> Verdict | None:
-    """The verdict on one gate, or None when neither of its benchmarks was selected."""
+    """The verdict on one gate, or None unless both of its benchmarks were selected."""
     selected = set(selected)
     title = f"{gate.slower} / {gate.faster}"
     if gate.slower not in selected or gate.faster not in selected:
@@ -95,19 +95,16 @@ class GatePlugin:
     def pytest_benchmark_group_stats(
         self, config: pytest.Config, benchmarks: list[dict[str, Any]], group_by: str
     ) -> Any:
-        for bench in benchmarks:
-            if (
-                bench.get("path") is None
-            ):  # this run (saved runs loaded by --benchmark-compare have a path)
+        for bench in benchmarks:  # this run's (runs loaded by --benchmark-compare have a path)
+            if bench.get("path") is None:
                 self.minima[bench["name"]] = bench["min"]
                 self.counts[bench["name"]] = self.counts.get(bench["name"], 0) + 1
         yield
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.skipped and isinstance(report.longrepr, tuple):
-            self.skipped[report.nodeid.rsplit("::", 1)[-1]] = str(report.longrepr[2]).removeprefix(
-                "Skipped: "
-            )
+            reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+            self.skipped[report.nodeid.rsplit("::", 1)[-1]] = reason
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs after pytest-benchmark's own pytest_sessionfinish wrapper has computed the stats.
