@@ -7,11 +7,14 @@ with its vendored GitHub-workflow schema, and zizmor --offline (security audits)
 every workflow, and must reject a copy of the first workflow with a defect it exists to catch:
 a misspelt key (`runs-on` -> `runs-onn`) for all three, and an action pinned by tag instead of
 commit SHA for zizmor. A validator that accepted the defect would make this script fail, so a
-validator that silently does nothing cannot pass. Exit 0 all as expected, 1 otherwise.
+validator that silently does nothing cannot pass. A last check keeps ci.yml's jobs equal to
+tox.ini's env_list (a matrix entry per environment, `bench` in its own job), and is shown to
+reject a copy with one entry removed. Exit 0 all as expected, 1 otherwise.
 """
 
 from __future__ import annotations
 
+import configparser
 import re
 import shutil
 import subprocess
@@ -20,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 WORKFLOWS = Path(__file__).resolve().parent / "workflows"
+TOX_INI = WORKFLOWS.parent.parent / "tox.ini"
 VALIDATORS = {
     "actionlint": ["actionlint"],
     "check-jsonschema": ["check-jsonschema", "--builtin-schema", "vendor.github-workflows"],
@@ -37,6 +41,17 @@ def run(name: str, path: Path) -> subprocess.CompletedProcess[str]:
         raise SystemExit(f"check_workflows: {VALIDATORS[name][0]} is not installed")
     cmd = [exe, *VALIDATORS[name][1:], str(path)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def tox_envs_without_a_job(ci_yml: str) -> set[str]:
+    """The environments of tox.ini's env_list that ci.yml does not run."""
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(TOX_INI, encoding="utf-8")
+    env_list = {e.strip() for e in tox["tox"]["env_list"].split(",")}
+    jobs = set(re.findall(r"^\s+- \{ env: ([\w-]+), python: ", ci_yml, flags=re.MULTILINE))
+    if "python -m tox run -e bench " in ci_yml:  # its own job: table, JSON, alone on a runner
+        jobs.add("bench")
+    return env_list - jobs
 
 
 def main() -> int:
@@ -66,6 +81,16 @@ def main() -> int:
                 good = count == 1 and code != 0
                 ok &= good
                 print(f"{'ok  ' if good else 'FAIL'} {name} rejects {defect} (exit {code})")
+    ci_yml = (WORKFLOWS / "ci.yml").read_text(encoding="utf-8")
+    missing = tox_envs_without_a_job(ci_yml)
+    ok &= not missing
+    print(
+        f"{'ok  ' if not missing else 'FAIL'} ci.yml runs every tox env (missing: {missing or '-'})"
+    )
+    dropped = re.sub(r"^\s+- \{ env: package, .*\n", "", ci_yml, flags=re.MULTILINE)
+    caught = tox_envs_without_a_job(dropped) == {"package"}
+    ok &= caught
+    print(f"{'ok  ' if caught else 'FAIL'} the env check rejects a matrix without package")
     return 0 if ok else 1
 
 
