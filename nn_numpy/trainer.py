@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from nn_numpy._validate import check_problem
 from nn_numpy.network import Array, Params
 
 # Working set per chunk. Measured (benchmarks/scaling.py, 1 MiB L2 per core, 32 MiB L3): 2 MiB
@@ -86,21 +87,8 @@ class Trainer:
         dtype: DTypeLike = np.float64,
         chunk_size: int | None = None,
     ) -> None:
-        dt = np.dtype(dtype)
-        if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
-            raise ValueError(f"dtype must be float32 or float64, not {dt}")
-        X = np.asarray(X)
-        Y = np.asarray(Y)
-        if X.ndim != 2 or X.shape[1] == 0:
-            raise ValueError(f"X must be (n_x, m) with m >= 1, got shape {X.shape}")
-        n_x, m = X.shape
-        if Y.shape != (1, m):
-            raise ValueError(f"Y must have shape (1, {m}), got {Y.shape}")
-        n_h = params.W1.shape[0]
-        expected = {"W1": (n_h, n_x), "b1": (n_h, 1), "W2": (1, n_h), "b2": (1, 1)}
-        for name, shape in expected.items():
-            if params[name].shape != shape:
-                raise ValueError(f"params.{name} must have shape {shape}, got {params[name].shape}")
+        dt, X, Y = check_problem(X, Y, params, dtype)
+        (n_x, m), n_h = X.shape, params.W1.shape[0]
         if chunk_size is None:
             chunk_size = default_chunk_size(n_x, n_h, dt)
         if chunk_size < 1:

@@ -1,0 +1,178 @@
+"""The optional compiled backend: ``NumbaTrainer`` has the ``Trainer`` interface; its step is one
+compiled pass over the examples (``nn_numpy._numba_kernels``; ``pip install 'nn-numpy[fast]'``).
+
+``make_trainer(..., backend="numpy" | "numba")`` picks one. The numba kernels compute the same
+step as ``network.backward`` / ``update_params`` (tests/test_numba_backend.py holds them to 1e-12
+in float64); only the order of the sums over examples differs. NumPy stays the only required
+dependency: numba is imported when the numba backend is asked for, and a missing numba is one
+``NumbaUnavailableError`` (an ImportError) naming the extra.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike
+
+from nn_numpy._validate import check_problem
+from nn_numpy.network import Array, Params
+from nn_numpy.trainer import Gradients, Trainer
+
+BACKENDS = ("numpy", "numba")
+# A block of examples keeps its (n_h + 1, B) float64 scratch within about this many bytes (the L1
+# data cache is 32 KiB per core on the machine this was tuned on).
+BLOCK_BYTES = 24 * 1024
+MIN_BLOCK, MAX_BLOCK = 16, 1024
+# Below this many examples per thread, a second thread costs more than it saves (measured by
+# benchmarks/scaling.py: the parallel launch is a few µs).
+MIN_EXAMPLES_PER_THREAD = 8192
+
+
+class NumbaUnavailableError(ImportError):
+    """The numba backend was asked for, but numba cannot be imported."""
+
+
+def load_kernels() -> ModuleType:
+    """``nn_numpy._numba_kernels``, or NumbaUnavailableError: one line saying what to install."""
+    try:
+        return importlib.import_module("nn_numpy._numba_kernels")
+    except ImportError as exc:
+        raise NumbaUnavailableError(
+            f"the numba backend needs numba, which cannot be imported ({exc}); "
+            "install it with: pip install 'nn-numpy[fast]'"
+        ) from None
+
+
+def block_size(n_h: int) -> int:
+    """Examples per block: the (n_h + 1, B) float64 scratch fits BLOCK_BYTES, B a multiple of 16."""
+    fit = BLOCK_BYTES // (8 * (n_h + 1)) // MIN_BLOCK * MIN_BLOCK
+    return min(MAX_BLOCK, max(MIN_BLOCK, fit))
+
+
+def max_threads() -> int:
+    """The most threads the parallel kernels may use (numba's NUMBA_NUM_THREADS)."""
+    return int(load_kernels().numba.config.NUMBA_NUM_THREADS)
+
+
+class NumbaTrainer:
+    """Full-batch gradient descent like ``Trainer``, one compiled call per ``step()``.
+
+    ``threads``: how many threads split the examples (default: numba's current setting,
+    ``NUMBA_NUM_THREADS`` or the number of cores), capped so that each thread gets at least
+    MIN_EXAMPLES_PER_THREAD examples; 1 runs the serial kernel. float32 data and parameters are
+    stored in float32; the arithmetic is float64 (see ``_numba_kernels``).
+    """
+
+    def __init__(
+        self,
+        X: Array,
+        Y: Array,
+        params: Params,
+        learning_rate: float,
+        dtype: DTypeLike = np.float64,
+        threads: int | None = None,
+    ) -> None:
+        self._k = load_kernels()
+        dt, X, Y = check_problem(X, Y, params, dtype)
+        if threads is None:
+            threads = int(self._k.numba.get_num_threads())
+        limit = max_threads()
+        if not 1 <= threads <= limit:
+            raise ValueError(f"threads must be between 1 and {limit} (NUMBA_NUM_THREADS)")
+        self.dtype = dt
+        self.learning_rate = float(learning_rate)
+        (self.n_x, self.m), self.n_h = X.shape, params.W1.shape[0]
+        self.block_size = block_size(self.n_h)
+        self.threads = max(1, min(threads, self.m // MIN_EXAMPLES_PER_THREAD))
+        self._X = np.ascontiguousarray(X, dtype=dt)
+        self._y = np.ascontiguousarray(Y[0], dtype=dt)
+        # theta = [W1 row-major, b1, W2, b2]: one array, so one argument per call.
+        self._theta = np.concatenate([params[name].ravel() for name in ("W1", "b1", "W2", "b2")])
+        self._theta = self._theta.astype(dt)
+        self._lr_over_m = self.learning_rate / self.m
+        self._A = np.empty((self.threads, self.n_h + 1, self.block_size))
+        self._S = np.empty((self.n_h + 1, self.n_x + 2))
+        self._S_parts = np.empty((self.threads, *self._S.shape))
+
+    def _sums(self) -> None:
+        k, args = self._k, (self._X, self._y, self._theta, self.n_h, self._A)
+        if self.threads == 1:
+            k._sums_serial(*args, self._S)
+        else:
+            k._sums_parallel(*args, self._S_parts, self._S)
+
+    def step(self) -> None:
+        """theta <- theta - lr dJ/dtheta, in place: one compiled call, no allocation."""
+        k, args = self._k, (self._X, self._y, self._theta, self.n_h, self._A)
+        if self.threads == 1:
+            k.step_serial(*args, self._S, self._lr_over_m)
+        else:
+            k.step_parallel(*args, self._S_parts, self._S, self._lr_over_m)
+
+    def gradients(self) -> Gradients:
+        """dJ/dW1, dJ/db1, dJ/dW2, dJ/db2 at the current parameters: dZ[1] = W2 g, so
+        dJ/dW1 = W2 (sum_i g x^T) / m, dJ/db1 = W2 sum_i g / m, dJ/dW2 = sum_i u a / m."""
+        self._sums()
+        n_x, n_h, m, S = self.n_x, self.n_h, self.m, self._S
+        W2 = self.params.W2.astype(np.float64).T  # (n_h, 1)
+        grads = (
+            W2 * S[:n_h, :n_x] / m,
+            W2 * S[:n_h, n_x : n_x + 1] / m,
+            S[:n_h, n_x + 1][np.newaxis] / m,
+            S[n_h:, :1] / m,
+        )
+        return Gradients(*(g.astype(self.dtype) for g in grads))
+
+    def cost(self) -> float:
+        """J at the current parameters (network.compute_cost's formula, float64 sums)."""
+        return float(self._k.cost(self._X, self._y, self._theta, self.n_h))
+
+    @property
+    def params(self) -> Params:
+        """A copy of the current parameters."""
+        n_x, n_h = self.n_x, self.n_h
+        W1, b1, W2, b2 = np.split(self._theta.copy(), np.cumsum([n_h * n_x, n_h, n_h]))
+        return Params(
+            W1=W1.reshape(n_h, n_x), b1=b1.reshape(n_h, 1), W2=W2.reshape(1, n_h), b2=b2[None]
+        )
+
+
+def compile_kernels(dtype: DTypeLike = np.float64, threads: int = 1) -> float:
+    """Compile (or load from numba's cache) the kernels for ``dtype``; return the seconds taken.
+
+    The first use of each dtype pays this once per process; with the on-disk cache a later
+    process only loads the machine code.
+    """
+    t0 = time.perf_counter()
+    m = 2 * MIN_EXAMPLES_PER_THREAD * threads
+    X = np.zeros((1, m), dtype=dtype)
+    p = Params(np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)))
+    trainer = NumbaTrainer(X, np.zeros((1, m)), p, 0.1, dtype=dtype, threads=threads)
+    trainer.step()
+    trainer.gradients()
+    trainer.cost()
+    return time.perf_counter() - t0
+
+
+def make_trainer(
+    X: Array,
+    Y: Array,
+    params: Params,
+    learning_rate: float,
+    dtype: DTypeLike = np.float64,
+    backend: str = "numpy",
+    **options: Any,
+) -> Trainer | NumbaTrainer:
+    """A ``Trainer`` (backend "numpy") or a ``NumbaTrainer`` ("numba") for the same problem.
+
+    ``options`` go to the chosen class (``chunk_size`` for numpy, ``threads`` for numba).
+    """
+    if backend == "numpy":
+        return Trainer(X, Y, params, learning_rate, dtype=dtype, **options)
+    if backend == "numba":
+        return NumbaTrainer(X, Y, params, learning_rate, dtype=dtype, **options)
+    raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
