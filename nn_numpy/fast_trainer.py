@@ -53,17 +53,13 @@ def block_size(n_h: int) -> int:
     return min(MAX_BLOCK, max(MIN_BLOCK, fit))
 
 
-def max_threads() -> int:
-    """The most threads the parallel kernels may use (numba's NUMBA_NUM_THREADS)."""
-    return int(load_kernels().numba.config.NUMBA_NUM_THREADS)
-
-
 class NumbaTrainer:
     """Full-batch gradient descent like ``Trainer``, one compiled call per ``step()``.
 
-    ``threads``: how many threads split the examples (default: numba's current setting,
-    ``NUMBA_NUM_THREADS`` or the number of cores), capped so that each thread gets at least
-    MIN_EXAMPLES_PER_THREAD examples; 1 runs the serial kernel. float32 data and parameters are
+    ``threads``: into how many parts the examples are split, each with its own gradient
+    accumulator (default: numba's thread count, ``numba.set_num_threads`` / NUMBA_NUM_THREADS),
+    capped so that each part gets at least MIN_EXAMPLES_PER_THREAD examples; numba's thread pool
+    runs the parts. 1 runs the serial kernel. float32 data and parameters are
     stored in float32; the arithmetic is float64 (see ``_numba_kernels``).
     """
 
@@ -80,9 +76,8 @@ class NumbaTrainer:
         dt, X, Y = check_problem(X, Y, params, dtype)
         if threads is None:
             threads = int(self._k.numba.get_num_threads())
-        limit = max_threads()
-        if not 1 <= threads <= limit:
-            raise ValueError(f"threads must be between 1 and {limit} (NUMBA_NUM_THREADS)")
+        if threads < 1:
+            raise ValueError(f"threads must be >= 1, got {threads}")
         self.dtype = dt
         self.learning_rate = float(learning_rate)
         (self.n_x, self.m), self.n_h = X.shape, params.W1.shape[0]

@@ -1,0 +1,336 @@
+"""The numba backend computes what the readable network computes, and its exp is accurate.
+
+Every check compares against ``network.py`` (itself checked against torch autograd), like
+tests/test_trainer.py does for the NumPy Trainer. Without numba these tests skip with the reason,
+except where ``NN_NUMPY_REQUIRE_NUMBA=1`` (the tox environment that installs the `fast` extra):
+there a missing numba fails the run instead. The "numba is missing" behaviour is tested
+everywhere, by hiding numba.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from test_trainer import GRAD_NAMES, PARAM_NAMES, blobs, close, random_params, readable_grads
+
+from nn_numpy import Params, Trainer, backward, compute_cost, fast_trainer, forward, update_params
+from nn_numpy.fast_trainer import NumbaTrainer, NumbaUnavailableError, make_trainer
+from nn_numpy.network import Array
+from reference.report import error_scales, random_batch, term_scaled_error
+from reference.report import random_params as scaled_params
+
+ROOT = Path(__file__).parents[1]
+REQUIRE_NUMBA = os.environ.get("NN_NUMPY_REQUIRE_NUMBA", "") not in ("", "0")
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+if REQUIRE_NUMBA and not HAVE_NUMBA:
+    raise ImportError("NN_NUMPY_REQUIRE_NUMBA=1 but numba is not installed (extra `fast`)")
+needs_numba = pytest.mark.skipif(
+    not HAVE_NUMBA, reason="numba not installed (extra `fast`); NN_NUMPY_REQUIRE_NUMBA=1 forbids"
+)
+TINY = np.finfo(np.float64).tiny  # smallest normal float64
+SUBNORMAL_UNIT = 5e-324  # 2^-1074, the spacing of subnormal float64s
+EXP_MAX_RELATIVE_ERROR = 2.3e-16  # claimed in nn_numpy/_numba_kernels.py: measured 2.21e-16
+
+
+# --------------------------------------------------------------------------- exp
+
+
+def exp_errors(x: Array, got: Array) -> tuple[float, float]:
+    """(max relative error where np.exp(x) is normal, max error in subnormal units elsewhere)."""
+    ref = np.exp(x)
+    normal = ref >= TINY
+    relative = np.abs(got[normal] - ref[normal]) / ref[normal]
+    rest = np.abs(got[~normal] - ref[~normal]) / SUBNORMAL_UNIT
+    return float(np.max(relative, initial=0.0)), float(np.max(rest, initial=0.0))
+
+
+def our_exp(x: Array) -> Array:
+    from nn_numpy._numba_kernels import exp_nonpositive_array
+
+    out = np.empty_like(x)
+    exp_nonpositive_array(x, out)
+    return out
+
+
+def nonpositive_grid() -> Array:
+    """Every region exp(-|z|) can see: [-1e-300, 0], the whole normal range, the subnormal
+    results (x < -708.4) past the last nonzero one (-745.13), and the reduction's seams
+    (x = -k ln2 / 2, where n changes)."""
+    rng = np.random.default_rng(0)
+    seams = -np.arange(2200) * np.log(2) / 2
+    return np.concatenate(
+        [
+            -np.linspace(0.0, 760.0, 1_500_001),
+            -rng.uniform(0, 760, 500_000),
+            -(10.0 ** rng.uniform(-320, 0, 100_000)),
+            np.concatenate([seams, np.nextafter(seams, 0), np.nextafter(seams, -np.inf)]),
+            -rng.uniform(708, 746, 200_000),
+        ]
+    )
+
+
+@needs_numba
+def test_exp_relative_error_below_2_3e16_over_the_whole_nonpositive_range() -> None:
+    x = nonpositive_grid()
+    relative, subnormal_units = exp_errors(x, our_exp(x))
+    assert relative <= EXP_MAX_RELATIVE_ERROR, relative
+    assert subnormal_units <= 1.0, subnormal_units  # subnormal results within one unit
+
+
+@needs_numba
+def test_exp_edges_zero_infinity_nan_and_underflow() -> None:
+    x = np.array([0.0, -0.0, -1e-300, -5e-324, -np.inf, np.nan, -746.0, -800.0, -1e308])
+    got = our_exp(x)
+    np.testing.assert_array_equal(got[:4], 1.0)
+    np.testing.assert_array_equal(got[[4, 6, 7, 8]], 0.0)
+    assert np.isnan(got[5])
+    last = -745.13  # np.exp: the last x with a nonzero (subnormal) result is near here
+    x = np.linspace(last - 0.01, last + 0.01, 2001)
+    np.testing.assert_array_equal(our_exp(x), np.exp(x))
+
+
+@needs_numba
+def test_exp_error_measure_rejects_an_exp_one_ulp_worse() -> None:
+    """The check above can fail: 2 ulp of error, or a subnormal off by 2 units, is caught."""
+    x = -np.linspace(0.0, 760.0, 10_001)
+    worse = np.exp(x) * (1 + 4.5e-16)
+    assert exp_errors(x, worse)[0] > EXP_MAX_RELATIVE_ERROR
+    off = np.exp(x) + 2 * SUBNORMAL_UNIT * (np.exp(x) < TINY)
+    assert exp_errors(x, off)[1] > 1.0
+
+
+# --------------------------------------------------------------------------- gradients, steps
+
+
+def assert_gradients_equal_readable(t: NumbaTrainer, p: Params, X: Array, Y: Array) -> None:
+    fast = t.gradients()
+    for name, expected in readable_grads(p, X, Y).items():
+        assert getattr(fast, name).shape == expected.shape, name
+        close(getattr(fast, name), expected, 1e-12)
+    assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
+
+
+@pytest.fixture
+def split_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let small problems use several threads, so the parallel kernel is tested on them."""
+    monkeypatch.setattr(fast_trainer, "MIN_EXAMPLES_PER_THREAD", 1)
+
+
+@needs_numba
+@pytest.mark.parametrize("n_h", [1, 5, 64])
+def test_gradients_and_cost_equal_readable_backward_to_1e12(n_h: int) -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, n_h, seed=n_h)
+    assert_gradients_equal_readable(NumbaTrainer(X, Y, p, 0.1, threads=1), p, X, Y)
+
+
+@needs_numba
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    n_x=st.integers(1, 6),
+    n_h=st.integers(1, 80),
+    m=st.integers(1, 1500),
+    threads=st.integers(1, 3),
+    seed=st.integers(0, 2**16),
+)
+@example(n_x=3, n_h=4, m=1, threads=1, seed=0)  # m = 1
+def test_gradients_equal_readable_for_any_shape_block_split_and_thread_count(
+    split_small_batches: None, n_x: int, n_h: int, m: int, threads: int, seed: int
+) -> None:
+    X, Y = blobs(m, n_x, seed)
+    p = random_params(n_x, n_h, seed)
+    t = NumbaTrainer(X, Y, p, 0.1, threads=threads)
+    assert t.threads == min(threads, m)
+    assert_gradients_equal_readable(t, p, X, Y)
+
+
+@needs_numba
+@pytest.mark.parametrize("threads", [1, 2])
+def test_steps_equal_readable_forward_backward_update(
+    split_small_batches: None, threads: int
+) -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, 5, seed=3)
+    t = NumbaTrainer(X, Y, p, learning_rate=0.5, threads=threads)
+    for _ in range(25):
+        assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
+        t.step()
+        p = update_params(p, backward(p, forward(p, X), X, Y), learning_rate=0.5)
+    for name in PARAM_NAMES:
+        close(t.params[name], p[name], 1e-12)
+
+
+@needs_numba
+def test_kinks_at_z1_equal_0_use_subgradient_0_like_readable() -> None:
+    """Integer inputs on the line x0 = x1 make Z1 = x0 - x1 exactly 0: the mask 1{0 > 0} = 0."""
+    g = np.arange(-3.0, 4.0)
+    X = np.array(np.meshgrid(g, g)).reshape(2, -1)
+    Y = (X[:1] > 0).astype(np.float64)
+    W1, W2 = np.array([[1.0, -1.0], [0.5, 0.5]]), np.array([[1.0, -2.0]])
+    p = Params(W1=W1, b1=np.zeros((2, 1)), W2=W2, b2=np.array([[0.1]]))
+    assert np.sum(forward(p, X).Z1 == 0.0) >= 7
+    assert_gradients_equal_readable(NumbaTrainer(X, Y, p, 0.1, threads=1), p, X, Y)
+
+
+@needs_numba
+def test_dead_unit_has_zero_gradient_like_readable() -> None:
+    X, Y = blobs(100)
+    p = random_params(2, 3, 0)
+    W1, b1 = p.W1.copy(), p.b1.copy()
+    W1[1] = 0.0
+    b1[1] = 0.0
+    p = Params(W1=W1, b1=b1, W2=p.W2, b2=p.b2)
+    fast = NumbaTrainer(X, Y, p, 0.1, threads=1).gradients()
+    assert np.all(fast.dW1[1] == 0.0) and fast.db1[1, 0] == 0.0 and fast.dW2[0, 1] == 0.0
+    assert_gradients_equal_readable(NumbaTrainer(X, Y, p, 0.1, threads=1), p, X, Y)
+
+
+@st.composite
+def saturated_networks(draw: st.DrawFn) -> tuple[Params, Array, Array]:
+    """Weights ~ N(0, s^2), s in 1e-3 .. 1e3 (logits up to ~1e9: outputs exactly 0 or 1)."""
+    n_x, n_h, m = draw(st.integers(1, 6)), draw(st.integers(1, 32)), draw(st.integers(1, 600))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    params = scaled_params(rng, n_x, n_h, 10.0 ** draw(st.floats(-3.0, 3.0)))
+    X, Y = random_batch(rng, n_x, m)
+    label = draw(st.sampled_from([None, 0.0, 1.0]))
+    return params, X, Y if label is None else np.full_like(Y, label)
+
+
+@needs_numba
+@settings(max_examples=60)
+@given(saturated_networks())
+def test_saturated_outputs_match_readable_to_1e12_of_the_terms(
+    network: tuple[Params, Array, Array],
+) -> None:
+    """Measured term-scaled (reference.report.error_scales): with logits ~1e9, db2 sums +-1
+    entries to nearly 0, so max|db2| says nothing about rounding; the terms' size does."""
+    p, X, Y = network
+    t = NumbaTrainer(X, Y, p, 0.1, threads=1)
+    fast, scales = t.gradients(), error_scales(p, X, Y)
+    for name, expected in readable_grads(p, X, Y).items():
+        err = term_scaled_error(getattr(fast, name), expected, scales[name])
+        assert err <= 1e-12, f"{name}: {err:.2e}"
+    err = term_scaled_error(t.cost(), compute_cost(forward(p, X), Y), scales["J"])
+    assert np.isfinite(t.cost()) and err <= 1e-12, err
+
+
+@needs_numba
+def test_float32_agrees_with_the_float64_trainer_to_1e5() -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, 5, seed=4)
+    t64 = Trainer(X, Y, p, 0.5)
+    t32 = NumbaTrainer(X, Y, p, 0.5, dtype=np.float32, threads=1)
+    g64, g32 = t64.gradients(), t32.gradients()
+    for name in GRAD_NAMES:
+        assert getattr(g32, name).dtype == np.float32
+        close(getattr(g32, name), getattr(g64, name), 1e-5)
+    for _ in range(50):
+        t64.step()
+        t32.step()
+    assert t32.cost() == pytest.approx(t64.cost(), rel=1e-5)
+    for name in PARAM_NAMES:
+        assert t32.params[name].dtype == np.float32
+        close(t32.params[name], t64.params[name], 1e-5)
+
+
+@needs_numba
+def test_nan_parameters_give_nan_cost_and_nan_steps_never_a_finite_answer() -> None:
+    X, Y = blobs(50)
+    p = random_params(2, 3, 0)
+    W1 = p.W1.copy()
+    W1[0, 0] = np.nan
+    t = NumbaTrainer(X, Y, Params(W1=W1, b1=p.b1, W2=p.W2, b2=p.b2), 0.1, threads=1)
+    assert np.isnan(t.cost())
+    t.step()
+    assert np.isnan(t.params.b2).all()
+
+
+@needs_numba
+def test_params_are_copies_and_inputs_are_not_modified() -> None:
+    X, Y = blobs(50)
+    p = random_params(2, 4, 0)
+    X0, Y0, p0 = X.copy(), Y.copy(), {k: v.copy() for k, v in p.as_dict().items()}
+    t = NumbaTrainer(X, Y, p, 0.1, threads=1)
+    t.step()
+    for name in PARAM_NAMES:
+        np.testing.assert_array_equal(p[name], p0[name])
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(Y, Y0)
+    t.params.W1[...] = 123.0
+    assert not np.any(t.params.W1 == 123.0)
+
+
+@needs_numba
+def test_bad_arguments_are_rejected_like_the_trainer() -> None:
+    X, Y = blobs(10)
+    p = random_params(2, 4, 0)
+    with pytest.raises(ValueError, match="Y must have shape"):
+        NumbaTrainer(X, Y[:, :5], p, 0.1)
+    with pytest.raises(ValueError, match="dtype must be float32 or float64"):
+        NumbaTrainer(X, Y, p, 0.1, dtype=np.int64)
+    with pytest.raises(ValueError, match="threads must be >= 1"):
+        NumbaTrainer(X, Y, p, 0.1, threads=0)
+
+
+@needs_numba
+def test_make_trainer_picks_the_backend_and_rejects_unknown_names() -> None:
+    X, Y = blobs(10)
+    p = random_params(2, 4, 0)
+    assert type(make_trainer(X, Y, p, 0.1)) is Trainer
+    assert type(make_trainer(X, Y, p, 0.1, backend="numba")) is NumbaTrainer
+    with pytest.raises(ValueError, match="backend must be one of numpy, numba, not 'jax'"):
+        make_trainer(X, Y, p, 0.1, backend="jax")
+
+
+def test_without_numba_asking_for_it_is_one_clear_import_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "numba", None)  # `import numba` now raises ImportError
+    monkeypatch.delitem(sys.modules, "nn_numpy._numba_kernels", raising=False)
+    X, Y = blobs(10)
+    with pytest.raises(NumbaUnavailableError) as info:
+        make_trainer(X, Y, random_params(2, 3, 0), 0.1, backend="numba")
+    message = str(info.value)
+    assert isinstance(info.value, ImportError)
+    assert "\n" not in message and "pip install 'nn-numpy[fast]'" in message
+    assert type(make_trainer(X, Y, random_params(2, 3, 0), 0.1)) is Trainer  # numpy still works
+
+
+# --------------------------------------------------------------------------- the on-disk cache
+
+CACHE_PROBE = """
+import json, numpy as np
+from nn_numpy.fast_trainer import NumbaTrainer, load_kernels
+from nn_numpy.network import init_params
+X = np.ones((2, 40)); Y = np.ones((1, 40))
+NumbaTrainer(X, Y, init_params(2, 3, seed=0), 0.1, threads=1).step()
+stats = load_kernels().step_serial.stats
+print(json.dumps([sum(stats.cache_hits.values()), sum(stats.cache_misses.values())]))
+"""
+
+
+@needs_numba
+def test_a_second_process_loads_the_compiled_step_from_the_cache(tmp_path: Path) -> None:
+    """cache=True: the first process compiles and writes NUMBA_CACHE_DIR, the next one loads."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", CACHE_PROBE], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    (hits1, misses1), (hits2, misses2) = (json.loads(r.stdout) for r in runs)
+    assert (hits1, misses1) == (0, 1)  # compiled
+    assert (hits2, misses2) == (1, 0)  # loaded
+    assert any(tmp_path.rglob("*.nbi"))
