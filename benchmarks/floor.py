@@ -27,6 +27,7 @@ import time
 import numpy as np
 from numba import njit
 
+from benchmarks.scaling import best_seconds
 from nn_numpy._numba_kernels import exp_nonpositive
 
 FMA_GROUP = 8  # FMAs per load/store in floor_step
@@ -83,27 +84,6 @@ class Floor:
         return float(floor_step(self.v, self.m, self.groups))
 
 
-def best_cpu_seconds(run: object, min_seconds: float = 0.005, repeat: int = 25) -> float:
-    """Best thread CPU time of one call over ``repeat`` runs of at least ``min_seconds``."""
-    assert callable(run)
-    run()
-    calls = 1
-    while True:
-        t0 = time.thread_time()
-        for _ in range(calls):
-            run()
-        if time.thread_time() - t0 >= min_seconds:
-            break
-        calls *= 2
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.thread_time()
-        for _ in range(calls):
-            run()
-        best = min(best, (time.thread_time() - t0) / calls)
-    return best
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--m", type=int, default=2000)
@@ -111,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-h", type=int, default=5)
     args = parser.parse_args(argv)
     floor = Floor(args.n_x, args.n_h, args.m)
-    seconds = best_cpu_seconds(floor)
+    floor()  # compiled (or loaded from the cache) before timing
+    seconds = best_seconds(floor, 25, time.thread_time)
     print(
         f"floor: {floor.ops} ops + exp + division per example; m = {args.m}: "
         f"{seconds * 1e6:.2f} µs per step, {seconds / args.m * 1e9:.2f} ns per example"

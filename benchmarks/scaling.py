@@ -2,7 +2,9 @@
 
     python -m benchmarks.scaling [--quick] [--repeat N] [--plot scaling.png]
 
-Prints two markdown tables (n_h = 5 with m from 2,000 to 2,000,000; n_h up to 512 at fixed m).
+Prints two markdown tables (n_h = 5 with m from 2,000 to 2,000,000; n_h up to 512 at fixed m),
+then, where numba is installed, a third: the compiled step on 1 and 2 threads beside the floor
+(benchmarks/floor.py) and the Trainer, over the same sizes, with its compile time on its own line.
 Time is CPU time of the whole process (all threads, ``time.process_time``), the best of
 ``--repeat`` runs of at least 5 ms each, per step and per example (ns): on a shared machine, wall
 time also counts the other processes' turns on the CPU; CPU time does not. Peak memory is what
@@ -13,9 +15,11 @@ given (X and Y in float64). "unchunked" is ``chunk_size=m``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,21 +55,29 @@ def measure(m: int, n_h: int, chunked: bool, repeat: int) -> Row:
     trainer.step()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    steps = 1
-    while True:  # runs of >= 5 ms of CPU time
-        t0 = time.process_time()
-        for _ in range(steps):
-            trainer.step()
-        if time.process_time() - t0 >= 0.005:
+    best = best_seconds(trainer.step, repeat)
+    return Row(m, n_h, trainer.chunk_size, best / m * 1e9, peak, X.nbytes + Y.nbytes)
+
+
+def best_seconds(
+    run: Callable[[], object], repeat: int, clock: Callable[[], float] = time.process_time
+) -> float:
+    """Best time of one ``run()`` over ``repeat`` runs of at least 5 ms on ``clock``."""
+    calls = 1
+    while True:
+        t0 = clock()
+        for _ in range(calls):
+            run()
+        if clock() - t0 >= 0.005:
             break
-        steps *= 2
+        calls *= 2
     best = float("inf")
     for _ in range(repeat):
-        t0 = time.process_time()
-        for _ in range(steps):
-            trainer.step()
-        best = min(best, (time.process_time() - t0) / steps)
-    return Row(m, n_h, trainer.chunk_size, best / m * 1e9, peak, X.nbytes + Y.nbytes)
+        t0 = clock()
+        for _ in range(calls):
+            run()
+        best = min(best, (clock() - t0) / calls)
+    return best
 
 
 def table(rows: list[tuple[Row, Row]], vary: str) -> str:
@@ -86,6 +98,57 @@ def table(rows: list[tuple[Row, Row]], vary: str) -> str:
             f"| {u.peak_bytes / 2**20:.1f} MiB ({u.peak_bytes / u.data_bytes:.2f}x data) |"
         )
     return "\n".join(lines)
+
+
+def compiled_section(ms: list[int], n_hs: list[int], m_for_h: int, repeat: int) -> None:
+    """The numba backend next to the floor and the Trainer: ns per example, one run.
+
+    Process CPU time like the tables above, except the 2-thread column: wall time there, as CPU
+    time adds up both threads (on a busy machine wall time also counts other jobs' turns, so
+    that column is an upper bound). The compile time (or the load from numba's on-disk cache)
+    is reported on its own line and paid before any timing.
+    """
+    try:
+        from benchmarks.floor import Floor
+        from nn_numpy.fast_trainer import NumbaTrainer, compile_kernels, load_kernels
+    except ImportError as exc:
+        print(f"\nnumba backend: not measured ({exc})")
+        return
+    k = load_kernels()
+    first = [compile_kernels(np.float64, threads=t) for t in (1, 2)]
+    loaded = sum(k.step_serial.stats.cache_hits.values()) > 0
+    env = {v: os.environ.get(v, "unset") for v in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS")}
+    print(
+        f"\nnumba {k.numba.__version__} ({k.numba.threading_layer()} threading layer, "
+        f"{k.numba.get_num_threads()} threads; {', '.join(f'{a}={b}' for a, b in env.items())}); "
+        f"first call {first[0]:.2f} s (1 thread), {first[1]:.2f} s (2 threads), "
+        + ("loaded from numba's cache" if loaded else "compiled (now cached on disk)")
+    )
+    print(f"ns per example, best of {repeat} runs; floor = benchmarks/floor.py:\n")
+    print(
+        "| m | n_h | floor | numba, 1 thread | x floor | 2 threads (wall) | Trainer | numba/Trainer |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for m, n_h in [(m, 5) for m in ms] + [(m_for_h, h) for h in n_hs if h != 5]:
+        X, Y = problem(m)
+        p = init_params(X.shape[0], n_h, seed=0)
+        ns = {}
+        for name, run in (
+            ("floor", Floor(X.shape[0], n_h, m)),
+            ("numba1", NumbaTrainer(X, Y, p, 0.01, threads=1).step),
+            ("numba2", (two := NumbaTrainer(X, Y, p, 0.01, threads=2)).step),
+            ("trainer", Trainer(X, Y, p, 0.01).step),
+        ):
+            run()
+            clock = time.perf_counter if name == "numba2" else time.process_time
+            ns[name] = best_seconds(run, repeat, clock) / m * 1e9
+        used = "" if two.threads == 2 else f" ({two.threads} used)"
+        print(
+            f"| {m:,} | {n_h} | {ns['floor']:.2f} | {ns['numba1']:.2f} "
+            f"| {ns['numba1'] / ns['floor']:.2f} | {ns['numba2']:.2f}{used} | {ns['trainer']:.2f} "
+            f"| {ns['numba1'] / ns['trainer']:.2f} |",
+            flush=True,
+        )
 
 
 def plot(path: str, by_m: list[tuple[Row, Row]], by_h: list[tuple[Row, Row]]) -> None:
@@ -117,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="m up to 200,000 and n_h up to 128")
     parser.add_argument("--repeat", type=int, default=25, help="timed runs per point (best kept)")
     parser.add_argument("--plot", metavar="PNG", help="also write a plot (needs matplotlib)")
+    parser.add_argument(
+        "--no-numba", action="store_true", help="skip the numba backend's table (extra `fast`)"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -134,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(by_h, "n_h"))
     if args.plot:
         plot(args.plot, by_m, by_h)
+    if not args.no_numba:
+        compiled_section(ms, n_hs, m_for_h, args.repeat)
     return 0
 
 

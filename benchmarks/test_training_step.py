@@ -9,6 +9,12 @@ time with its ratio to the fastest in parentheses, so every comparison comes fro
             torch is not installed).
 * sklearn:  MLPClassifier.partial_fit with full-batch SGD and no momentum or L2 term, which is
             the same update (step group only; skipped when scikit-learn is not installed).
+* numba:    nn_numpy.fast_trainer.NumbaTrainer on one thread, the compiled single pass (skipped
+            without the `fast` extra). Its compile time is measured before and saved with the
+            run (``extra_info["compile_seconds"]``), never inside the timings.
+* floor:    the machine's arithmetic floor for the step (benchmarks/floor.py, needs numba): the
+            step's count of vector operations, exps and divisions per example, measured on this
+            machine in this run (step group only; it computes nothing to check).
 
 Before timing, each contender's result is checked against the readable one, so a fast wrong
 implementation cannot appear in the table.
@@ -41,6 +47,7 @@ DTYPES = ["float64", "float32"]
 TOL = {"float64": 1e-12, "float32": 1e-5}  # agreement asked of every contender before timing
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 HAVE_SKLEARN = importlib.util.find_spec("sklearn") is not None
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
 
 def close(actual: Any, expected: Any, dtype: str) -> None:
@@ -107,6 +114,16 @@ def torch_net(problem: Problem) -> TorchNet:
     return TorchNet(problem)
 
 
+def numba_trainer(benchmark: Any, problem: Problem) -> Any:
+    """A one-thread NumbaTrainer, compiled (or loaded from numba's cache) before any timing."""
+    if not HAVE_NUMBA:
+        pytest.skip("numba not installed (extra `fast`)")
+    from nn_numpy.fast_trainer import NumbaTrainer, compile_kernels
+
+    benchmark.extra_info["compile_seconds"] = compile_kernels(problem.dtype)
+    return NumbaTrainer(problem.X, problem.Y, problem.params, LEARNING_RATE, problem.dtype, 1)
+
+
 def use_group(benchmark: Any, stage: str, problem: Problem) -> None:
     benchmark.group = f"{stage}, {problem.dtype}"
 
@@ -165,7 +182,7 @@ def test_backward(benchmark: Any, problem: Problem, impl: str) -> None:
 # gradients: forward + backward ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("impl", ["readable", "trainer", "torch"])
+@pytest.mark.parametrize("impl", ["readable", "trainer", "numba", "torch"])
 def test_gradients(benchmark: Any, problem: Problem, impl: str) -> None:
     use_group(benchmark, "gradients (forward + backward)", problem)
     p, X, Y = problem.params, problem.X, problem.Y
@@ -181,6 +198,12 @@ def test_gradients(benchmark: Any, problem: Problem, impl: str) -> None:
 
         def run() -> list[Any]:
             return list(trainer.gradients())
+
+    elif impl == "numba":
+        fast = numba_trainer(benchmark, problem)
+
+        def run() -> list[Any]:
+            return list(fast.gradients())
 
     else:
         net = torch_net(problem)
@@ -227,11 +250,21 @@ def sklearn_model(problem: Problem) -> tuple[Any, Callable[[], Any], Callable[[]
     return model, lambda: model.partial_fit(X, y), weights
 
 
-@pytest.mark.parametrize("impl", ["readable", "trainer", "torch", "sklearn"])
+@pytest.mark.parametrize("impl", ["floor", "numba", "readable", "trainer", "torch", "sklearn"])
 def test_step(benchmark: Any, problem: Problem, impl: str) -> None:
     use_group(benchmark, "step (forward + backward + update)", problem)
     X, Y = problem.X, problem.Y
     run: Callable[[], Any]
+    if impl == "floor":
+        if not HAVE_NUMBA:
+            pytest.skip("the floor is measured with numba (extra `fast`)")
+        from benchmarks.floor import Floor
+
+        floor = Floor(X.shape[0], N_H, X.shape[1])
+        benchmark.extra_info["ops_per_example"] = floor.ops
+        floor()  # compiled before timing
+        benchmark(floor)
+        return
     if impl == "readable":
         state = {"p": problem.params}
 
@@ -248,6 +281,13 @@ def test_step(benchmark: Any, problem: Problem, impl: str) -> None:
 
         def current() -> Params:
             return trainer.params
+
+    elif impl == "numba":
+        fast = numba_trainer(benchmark, problem)
+        run = fast.step
+
+        def current() -> Params:
+            return fast.params
 
     elif impl == "torch":
         net = torch_net(problem)

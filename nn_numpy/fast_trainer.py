@@ -23,10 +23,10 @@ from nn_numpy.network import Array, Params
 from nn_numpy.trainer import Gradients, Trainer
 
 BACKENDS = ("numpy", "numba")
-# A block of examples keeps its (n_h + 1, B) float64 scratch within about this many bytes (the L1
-# data cache is 32 KiB per core on the machine this was tuned on).
-BLOCK_BYTES = 24 * 1024
-MIN_BLOCK, MAX_BLOCK = 16, 1024
+# Examples per block. Measured (m = 20,000, one thread, 2026-11 EPYC, 32 KiB L1 / 512 KiB+ L2):
+# n_h = 5 is fastest at 512 (the (n_h + 1, B) float64 scratch, 24 KiB, in L1); from n_h = 32 up,
+# 256 (scratch in L2; 64 was 1.15x and 2048 1.4-1.8x slower at n_h = 128 and 512).
+SMALL_BLOCK, LARGE_BLOCK, WIDE_LAYER = 512, 256, 32
 # Below this many examples per thread, a second thread costs more than it saves (measured by
 # benchmarks/scaling.py: the parallel launch is a few µs).
 MIN_EXAMPLES_PER_THREAD = 8192
@@ -48,9 +48,8 @@ def load_kernels() -> ModuleType:
 
 
 def block_size(n_h: int) -> int:
-    """Examples per block: the (n_h + 1, B) float64 scratch fits BLOCK_BYTES, B a multiple of 16."""
-    fit = BLOCK_BYTES // (8 * (n_h + 1)) // MIN_BLOCK * MIN_BLOCK
-    return min(MAX_BLOCK, max(MIN_BLOCK, fit))
+    """Examples per block: SMALL_BLOCK for narrow layers, LARGE_BLOCK from WIDE_LAYER units up."""
+    return SMALL_BLOCK if n_h < WIDE_LAYER else LARGE_BLOCK
 
 
 class NumbaTrainer:
@@ -113,7 +112,7 @@ class NumbaTrainer:
         dJ/dW1 = W2 (sum_i g x^T) / m, dJ/db1 = W2 sum_i g / m, dJ/dW2 = sum_i u a / m."""
         self._sums()
         n_x, n_h, m, S = self.n_x, self.n_h, self.m, self._S
-        W2 = self.params.W2.astype(np.float64).T  # (n_h, 1)
+        W2 = self._theta[n_h * (n_x + 1) : n_h * (n_x + 2), np.newaxis].astype(np.float64)
         grads = (
             W2 * S[:n_h, :n_x] / m,
             W2 * S[:n_h, n_x : n_x + 1] / m,
