@@ -126,7 +126,7 @@ def compiled_section(ms: list[int], n_hs: list[int], m_for_h: int, repeat: int) 
     )
     print(f"ns per example, best of {repeat} runs; floor = benchmarks/floor.py:\n")
     print(
-        "| m | n_h | floor | numba, 1 thread | x floor | 2 threads (wall) | Trainer | numba/Trainer |"
+        "| m | n_h | floor | numba 1 thread | x floor | 2 threads, wall | Trainer | numba/Trainer |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for m, n_h in [(m, 5) for m in ms] + [(m_for_h, h) for h in n_hs if h != 5]:
