@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import time
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -150,6 +150,29 @@ def compile_kernels(dtype: DTypeLike = np.float64, threads: int = 1) -> float:
     trainer.gradients()
     trainer.cost()
     return time.perf_counter() - t0
+
+
+class TrainerLike(Protocol):
+    """What a training loop needs; ``Trainer`` and ``NumbaTrainer`` both provide it."""
+
+    def step(self) -> None: ...
+
+    def cost(self) -> float: ...
+
+    @property
+    def params(self) -> Params: ...
+
+
+def backend_problem(backend: str) -> str | None:
+    """Why ``backend`` cannot be used in this environment (one line), or None if it can."""
+    if backend not in BACKENDS:
+        return f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}"
+    if backend == "numba":
+        try:
+            load_kernels()
+        except NumbaUnavailableError as exc:
+            return str(exc)
+    return None
 
 
 def make_trainer(
