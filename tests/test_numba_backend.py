@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_train_cli import SEED_COMMAND, run_cli
 from test_trainer import GRAD_NAMES, PARAM_NAMES, blobs, close, random_params, readable_grads
 
 from nn_numpy import Params, Trainer, backward, compute_cost, fast_trainer, forward, update_params
@@ -334,3 +336,42 @@ def test_a_second_process_loads_the_compiled_step_from_the_cache(tmp_path: Path)
     assert (hits1, misses1) == (0, 1)  # compiled
     assert (hits2, misses2) == (1, 0)  # loaded
     assert any(tmp_path.rglob("*.nbi"))
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("data", ["data/basic_dataset.csv", "data/large_dataset.csv"])
+def test_cli_5000_epochs_with_backend_numba_print_what_the_numpy_backend_prints(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data: str, dtype: str
+) -> None:
+    """The seed's command (5000 epochs): the same accuracies; float64 prints the same bytes,
+    float32 the same costs to 1e-5 (its Trainer rounds every intermediate to float32; the
+    compiled step does its arithmetic in float64)."""
+    monkeypatch.chdir(ROOT)
+    argv = [*SEED_COMMAND, "--data-path", data, "--dtype", dtype]
+    code, numpy_out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    code, numba_out, err = run_cli([*argv, "--backend", "numba"], capsys)
+    assert (code, err) == (0, "")
+    assert "test accuracy" in numba_out
+    if dtype == "float64":
+        assert numba_out == numpy_out
+    costs = re.compile(r"cost (\d+\.\d+)")
+    assert costs.sub("", numba_out) == costs.sub("", numpy_out)  # accuracies, every other line
+    numba_costs, numpy_costs = (list(map(float, costs.findall(o))) for o in (numba_out, numpy_out))
+    assert numba_costs == pytest.approx(numpy_costs, rel=1e-5, abs=1e-6)  # 6 decimals printed
+
+
+def test_cli_backend_numba_without_numba_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "numba", None)
+    monkeypatch.delitem(sys.modules, "nn_numpy._numba_kernels", raising=False)
+    monkeypatch.chdir(ROOT)
+    code, out, err = run_cli([*SEED_COMMAND, "--backend", "numba"], capsys)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("nn-numpy-train: error: --backend numba: ")
+    assert "pip install 'nn-numpy[fast]'" in err

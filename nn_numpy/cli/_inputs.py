@@ -22,10 +22,10 @@ import numpy as np
 
 from nn_numpy.columns import Columns, training_columns
 from nn_numpy.data import Standardizer, check_both_classes, split_xy, train_test_split
+from nn_numpy.fast_trainer import TrainerLike
 from nn_numpy.network import Params, forward, predict
 from nn_numpy.reader import DataError, read_table
 from nn_numpy.resources import ResourceError, require_memory, training_bytes
-from nn_numpy.trainer import Trainer
 
 __all__ = [
     "DataError",
@@ -80,7 +80,7 @@ def prepare(args: argparse.Namespace, data_path: str) -> TrainingData:
     return TrainingData(X_train, Y_train, X_test, Y_test, scaler, columns, inputs)
 
 
-def check_initial_cost(trainer: Trainer, data: TrainingData, args: argparse.Namespace) -> None:
+def check_initial_cost(trainer: TrainerLike, data: TrainingData, args: argparse.Namespace) -> None:
     """Refuse data whose cost is not finite before the first step: no step size fixes that."""
     with np.errstate(all="ignore"):
         cost = trainer.cost()

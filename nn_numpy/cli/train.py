@@ -28,8 +28,8 @@ from nn_numpy.cli._errors import UsageError, fail, run_cli
 from nn_numpy.cli._outputs import check_outputs, write_metrics
 from nn_numpy.data import DataError
 from nn_numpy.datasets import resolve_data_path
+from nn_numpy.fast_trainer import BACKENDS, TrainerLike, backend_problem, make_trainer
 from nn_numpy.network import Params, init_params
-from nn_numpy.trainer import Trainer
 
 PROG = "nn-numpy-train"
 COST_POINTS = 500  # the cost curve keeps about this many points, whatever --epochs is
@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="train on the raw features instead of scaling each to mean 0, std 1 "
         "with statistics of the train split",
     )
+    p.add_argument("--backend", choices=BACKENDS, default="numpy", help="step: NumPy Trainer, or "
+                   "compiled (numba, extra `fast`; threads: NUMBA_NUM_THREADS)" + dflt)  # fmt: skip
     p.add_argument("--metrics-json", metavar="PATH", help="write the results as JSON")
     p.add_argument("--save-model", metavar="PATH", help="save the trained model (.npz)")
     p.add_argument("--plot", metavar="PATH", help="draw the data, boundary and cost curve (PNG)")
@@ -132,7 +134,7 @@ class Diverged(Exception):
 
 
 def fit(
-    trainer: Trainer, epochs: int, print_every: int, out: Any = None
+    trainer: TrainerLike, epochs: int, print_every: int, out: Any = None
 ) -> tuple[list[int], list[float]]:
     """Run ``epochs`` steps; return the cost curve (epoch numbers and J after that many steps).
 
@@ -215,6 +217,8 @@ def _run(args: argparse.Namespace) -> int:
         except plot.PlotUnavailableError as exc:
             raise UsageError(f"--plot: {exc}") from None
 
+    if problem := backend_problem(args.backend):
+        raise UsageError(f"--backend {args.backend}: {problem}")
     data = _inputs.prepare(args, data_path)
     X_train, Y_train, X_test, Y_test = data.X_train, data.Y_train, data.X_test, data.Y_test
     n_x, scaler = data.n_x, data.scaler
@@ -229,12 +233,13 @@ def _run(args: argparse.Namespace) -> int:
         f"{'standardized' if args.standardize else 'raw'} features"
     )
 
-    trainer = Trainer(
+    trainer = make_trainer(
         data.inputs,
         Y_train,
         init_params(n_x, args.hidden_size, args.seed),
         args.learning_rate,
         dtype=args.dtype,
+        backend=args.backend,
     )
     _inputs.check_initial_cost(trainer, data, args)
     cost_epochs, costs = fit(trainer, args.epochs, args.print_every)
