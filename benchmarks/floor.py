@@ -25,10 +25,9 @@ import argparse
 import time
 
 import numpy as np
-from numba import njit
 
 from benchmarks.scaling import best_seconds
-from nn_numpy._numba_kernels import exp_nonpositive
+from nn_numpy._numba_kernels import compiled, exp_nonpositive
 
 FMA_GROUP = 8  # FMAs per load/store in floor_step
 BLOCK = 512  # examples per block: 4 KiB, in L1
@@ -39,7 +38,7 @@ def ops_per_example(n_x: int, n_h: int) -> int:
     return n_h * (2 * n_x + 6) + 6
 
 
-@njit(cache=True, fastmath={"contract"}, error_model="numpy")
+@compiled(fastmath={"contract"})
 def _floor_block(v: np.ndarray, groups: int) -> None:
     """8 * groups dependent FMAs per element (elements independent), then exp and a division."""
     w = v.shape[0]
@@ -60,7 +59,7 @@ def _floor_block(v: np.ndarray, groups: int) -> None:
         v[i] = v[i] / (1.0 + e)
 
 
-@njit(cache=True)
+@compiled()
 def floor_step(v: np.ndarray, m: int, groups: int) -> float:
     """The floor's work for m examples, block by block through the scratch ``v`` (BLOCK long)."""
     total = 0.0

@@ -1,9 +1,10 @@
 """Compiled kernels of the fused step (numba): one pass over the examples, block by block.
 
 Importing this module imports numba; ``nn_numpy.fast_trainer`` imports it only when the numba
-backend is asked for. Every kernel is ``cache=True``: the first process compiles (seconds) and
-writes the machine code next to this file or, if that directory is not writable, under
-``NUMBA_CACHE_DIR`` / the user cache directory (numba's own fallback); later processes load it.
+backend is asked for. Every kernel is ``cache=True`` (``compiled``): the first process compiles
+(seconds) and writes the machine code next to this file or, if that directory is not writable,
+under ``NUMBA_CACHE_DIR`` / the user cache directory (numba's own fallback); later processes load
+it. With no writable directory at all, the kernels compile in every process.
 
 The step for examples i and hidden units j, with theta = (W1, b1, W2, b2) and s = lr/m:
 
@@ -23,6 +24,7 @@ Arithmetic is float64 for float32 data too (loads are widened, parameters rounde
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numba
@@ -30,6 +32,25 @@ import numpy as np
 from llvmlite import ir
 from numba import njit, prange, types
 from numba.extending import intrinsic
+
+
+def compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``njit(cache=True, error_model="numpy", **options)``; where no directory is writable for
+    numba's cache (install and user cache directories read-only, NUMBA_CACHE_DIR unset), numba
+    refuses cache=True when decorating: the function then compiles in every process instead.
+
+    error_model="numpy": x / 0 follows IEEE (no ZeroDivisionError check, which would stop the
+    division from vectorizing).
+    """
+
+    def decorate(function: Callable[..., Any]) -> Any:
+        try:
+            return njit(cache=True, error_model="numpy", **options)(function)
+        except RuntimeError:  # "cannot cache function ...: no locator available for file ..."
+            return njit(error_model="numpy", **options)(function)
+
+    return decorate
+
 
 # The block kernel's fast-math flags: reassociation (vectorized sums) and FMA contraction only;
 # no assumption about NaN, infinity or signed zeros.
@@ -70,7 +91,7 @@ _INV_FACT = tuple(1.0 / math.factorial(k) for k in range(13, 1, -1))
 (_C13, _C12, _C11, _C10, _C9, _C8, _C7, _C6, _C5, _C4, _C3, _C2) = _INV_FACT
 
 
-@njit(cache=True, error_model="numpy", fastmath={"contract"})
+@compiled(fastmath={"contract"})
 def exp_nonpositive(x: float) -> float:
     """exp(x) for x <= 0 (and -inf, NaN), as arithmetic that vectorizes: no call, no branch.
 
@@ -103,14 +124,14 @@ def exp_nonpositive(x: float) -> float:
     return (e_r * _bits_to_float((half + 1023) << 52)) * _bits_to_float((n - half + 1023) << 52)
 
 
-@njit(cache=True, error_model="numpy")
+@compiled()
 def exp_nonpositive_array(x: np.ndarray, out: np.ndarray) -> None:
     """out[i] = exp_nonpositive(x[i]), vectorized; for tests and the floor benchmark."""
     for i in range(x.shape[0]):
         out[i] = exp_nonpositive(x[i])
 
 
-@njit(cache=True, error_model="numpy", fastmath={"contract"})
+@compiled(fastmath={"contract"})
 def sigmoid_minus(h: float, y: float) -> float:
     """sigma(h) - y with e = exp(-|h|): 1/(1 + e) for h >= 0, e/(1 + e) below (as network.py)."""
     e = exp_nonpositive(-abs(h))
@@ -118,7 +139,7 @@ def sigmoid_minus(h: float, y: float) -> float:
     return numerator / (1.0 + e) - y
 
 
-@njit(cache=True, error_model="numpy", fastmath=BLOCK_FLAGS)
+@compiled(fastmath=BLOCK_FLAGS)
 def _block(
     X: np.ndarray,
     y: np.ndarray,
@@ -209,7 +230,7 @@ def _block(
         S[j, n_x + 1] += sga
 
 
-@njit(cache=True, error_model="numpy")
+@compiled()
 def _sums_serial(
     X: np.ndarray, y: np.ndarray, theta: np.ndarray, n_h: int, A: np.ndarray, S: np.ndarray
 ) -> None:
@@ -221,7 +242,7 @@ def _sums_serial(
         _block(X, y, theta, n_h, start, min(start + B, m), A[0, :n_h], A[0, n_h], S)
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@compiled(parallel=True)
 def _sums_parallel(
     X: np.ndarray,
     y: np.ndarray,
@@ -247,7 +268,7 @@ def _sums_parallel(
         S += S_parts[t]
 
 
-@njit(cache=True, error_model="numpy")
+@compiled()
 def _update(theta: np.ndarray, n_x: int, n_h: int, S: np.ndarray, lr_over_m: float) -> None:
     """theta -= lr dJ/dtheta from the sums (all four reads of W2 happen before W2 moves)."""
     o_b1 = n_h * n_x
@@ -261,7 +282,7 @@ def _update(theta: np.ndarray, n_x: int, n_h: int, S: np.ndarray, lr_over_m: flo
     theta[o_w2 + n_h] -= lr_over_m * S[n_h, 0]
 
 
-@njit(cache=True, error_model="numpy")
+@compiled()
 def step_serial(
     X: np.ndarray,
     y: np.ndarray,
@@ -276,7 +297,7 @@ def step_serial(
     _update(theta, X.shape[0], n_h, S, lr_over_m)
 
 
-@njit(cache=True, error_model="numpy")
+@compiled()
 def step_parallel(
     X: np.ndarray,
     y: np.ndarray,
@@ -292,7 +313,7 @@ def step_parallel(
     _update(theta, X.shape[0], n_h, S, lr_over_m)
 
 
-@njit(cache=True, error_model="numpy")
+@compiled()
 def cost(X: np.ndarray, y: np.ndarray, theta: np.ndarray, n_h: int) -> float:
     """J = (1/m) sum_i max(h_i, 0) - y_i h_i + log1p(exp(-|h_i|)) (network.compute_cost)."""
     n_x, m = X.shape

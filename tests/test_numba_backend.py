@@ -375,3 +375,17 @@ def test_cli_backend_numba_without_numba_is_one_line_and_exit_2(
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and err.startswith("nn-numpy-train: error: --backend numba: ")
     assert "pip install 'nn-numpy[fast]'" in err
+
+
+@needs_numba
+def test_a_function_numba_cannot_cache_is_compiled_without_the_cache() -> None:
+    """Code with no writable cache location (here: no source file at all) still compiles."""
+    from numba import njit
+
+    from nn_numpy._numba_kernels import compiled
+
+    namespace: dict[str, object] = {}
+    exec("def twice(x):\n    return 2.0 * x\n", namespace)
+    with pytest.raises(RuntimeError, match="no locator available"):
+        njit(cache=True)(namespace["twice"])  # what numba does with cache=True alone
+    assert compiled()(namespace["twice"])(1.5) == 3.0
