@@ -11,6 +11,7 @@ dependency: numba is imported when the numba backend is asked for, and a missing
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from types import ModuleType
 from typing import Any, Protocol
@@ -52,13 +53,19 @@ def block_size(n_h: int) -> int:
     return SMALL_BLOCK if n_h < WIDE_LAYER else LARGE_BLOCK
 
 
+def default_threads() -> int:
+    """NUMBA_NUM_THREADS if it is set, else 1: a second thread only pays on large batches and
+    an idle core (on a busy machine it waits for its turn at every step; README, Performance)."""
+    return int(os.environ.get("NUMBA_NUM_THREADS") or 1)
+
+
 class NumbaTrainer:
     """Full-batch gradient descent like ``Trainer``, one compiled call per ``step()``.
 
     ``threads``: into how many parts the examples are split, each with its own gradient
-    accumulator (default: numba's thread count, ``numba.set_num_threads`` / NUMBA_NUM_THREADS),
-    capped so that each part gets at least MIN_EXAMPLES_PER_THREAD examples; numba's thread pool
-    runs the parts. 1 runs the serial kernel. float32 data and parameters are
+    accumulator (default ``default_threads()``), capped so that each part gets at least
+    MIN_EXAMPLES_PER_THREAD examples; numba's thread pool runs the parts (``numba.set_num_threads``
+    caps the threads that run them). 1 runs the serial kernel. float32 data and parameters are
     stored in float32; the arithmetic is float64 (see ``_numba_kernels``).
     """
 
@@ -74,7 +81,7 @@ class NumbaTrainer:
         self._k = load_kernels()
         dt, X, Y = check_problem(X, Y, params, dtype)
         if threads is None:
-            threads = int(self._k.numba.get_num_threads())
+            threads = default_threads()
         if threads < 1:
             raise ValueError(f"threads must be >= 1, got {threads}")
         self.dtype = dt

@@ -172,6 +172,20 @@ def test_steps_equal_readable_forward_backward_update(
 
 
 @needs_numba
+def test_threads_default_to_1_or_to_numba_num_threads(
+    split_small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    X, Y = blobs(100)
+    p = random_params(2, 3, 0)
+    monkeypatch.delenv("NUMBA_NUM_THREADS", raising=False)
+    assert NumbaTrainer(X, Y, p, 0.1).threads == 1
+    monkeypatch.setenv("NUMBA_NUM_THREADS", "2")
+    assert NumbaTrainer(X, Y, p, 0.1).threads == 2
+    monkeypatch.setattr(fast_trainer, "MIN_EXAMPLES_PER_THREAD", 8192)
+    assert NumbaTrainer(X, Y, p, 0.1).threads == 1  # 100 examples: one part
+
+
+@needs_numba
 def test_kinks_at_z1_equal_0_use_subgradient_0_like_readable() -> None:
     """Integer inputs on the line x0 = x1 make Z1 = x0 - x1 exactly 0: the mask 1{0 > 0} = 0."""
     g = np.arange(-3.0, 4.0)
