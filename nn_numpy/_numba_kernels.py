@@ -17,7 +17,8 @@ A block of examples is processed unit by unit (rows of A, a (n_h, B) buffer that
 L1/L2 cache), so every inner loop runs over examples and LLVM vectorizes it; the sums over i are
 reductions, vectorized because the block kernel allows reassociation (``fastmath`` flags
 "reassoc", "contract"). Only the order of those sums differs from the readable
-``backward``; the exp below is compiled without those flags and keeps its exact operation order.
+``backward``; the exp below allows FMA contraction only, never reassociation, so its operation
+order is as written.
 Arithmetic is float64 for float32 data too (loads are widened, parameters rounded on store).
 """
 
