@@ -321,6 +321,38 @@ def test_without_numba_asking_for_it_is_one_clear_import_error(
     assert type(make_trainer(X, Y, random_params(2, 3, 0), 0.1)) is Trainer  # numpy still works
 
 
+# --------------------------------------------------------------------------- the floor
+
+
+@needs_numba
+@pytest.mark.parametrize(("n_x", "n_h", "m"), [(2, 5, 2000), (3, 12, 700), (2, 512, 40)])
+def test_floor_does_the_arithmetic_it_counts(n_x: int, n_h: int, m: int) -> None:
+    """benchmarks/floor.py: 8 FMAs per group, exp and a division per example, every block of
+    m through the scratch; the same arithmetic in NumPy gives the same numbers, so nothing is
+    skipped or folded away by the compiler."""
+    from benchmarks.floor import FMA_GROUP, A, B, Floor, ops_per_example
+
+    assert ops_per_example(2, 5) == 56  # 5 (2 * 2 + 6) + 6
+    floor = Floor(n_x, n_h, m)
+    assert abs(FMA_GROUP * floor.groups - ops_per_example(n_x, n_h)) <= FMA_GROUP / 2
+
+    def in_numpy(fmas: int) -> tuple[float, Array]:
+        v = floor.v.copy()
+        total = 0.0
+        for start in range(0, m, v.size):
+            block = v[: min(v.size, m - start)]
+            for _ in range(fmas):
+                block[...] = block * A + B
+            block /= 1.0 + np.exp(-np.abs(block))
+            total += v[0]
+        return total, v
+
+    total, v = in_numpy(FMA_GROUP * floor.groups)
+    assert floor() == pytest.approx(total, rel=1e-14)
+    np.testing.assert_allclose(floor.v, v, rtol=1e-14)
+    assert in_numpy(FMA_GROUP * floor.groups - 1)[0] != pytest.approx(total, rel=1e-12)
+
+
 # --------------------------------------------------------------------------- the on-disk cache
 
 CACHE_PROBE = """
