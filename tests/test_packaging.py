@@ -78,7 +78,7 @@ def test_oldest_environment_pins_every_declared_floor() -> None:
     assert set(pins) == set(floors)
     for name, floor in floors.items():
         assert pc.same_version(pins[name], floor), (name, pins[name], floor)
-    assert set(TOX["testenv:oldest"]["extras"].split()) == {"test", "plot", "bench"}
+    assert set(TOX["testenv:oldest"]["extras"].split()) == {"test", "plot", "bench", "fast"}
 
 
 def test_version_comparison_ignores_trailing_zeros_only() -> None:
