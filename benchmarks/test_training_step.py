@@ -1,4 +1,4 @@
-"""One training step on data/large_dataset.csv (n_x = 2, m = 2000, n_h = 5): every contender, and the floor.
+"""One training step on data/large_dataset.csv (n_x = 2, m = 2000, n_h = 5), every contender.
 
 Groups (one per stage and dtype) put the contenders side by side; pytest-benchmark prints each
 time with its ratio to the fastest in parentheses, so every comparison comes from one run:
