@@ -18,7 +18,7 @@ import os
 import sys
 from typing import Any
 
-ORDER = ["floor", "numba", "trainer", "readable", "torch", "sklearn"]  # known ones first, any others after
+ORDER = ["floor", "numba", "trainer", "readable", "torch", "sklearn"]  # known first, others after
 EXIT_SIGPIPE = 128 + 13  # what a shell reports for a writer killed by SIGPIPE (`cat | head`)
 
 

@@ -40,7 +40,7 @@ def test_report_places_benchmarks_by_params_whatever_their_names(
         [  # names the old regex could not parse: a renamed test and an extra id part
             bench("test_renamed[float64-readable-x]", "step", "float64", "readable", 50e-6),
             bench("test_renamed[float64-trainer-x]", "step", "float64", "trainer", 20e-6),
-            bench("test_renamed[float64-numba-x]", "step", "float64", "numba", 10e-6),
+            bench("test_renamed[float64-jax-x]", "step", "float64", "jax", 10e-6),
         ],
         {"cpu_model": "C", "blas": "B", "versions": {"numpy": "1.0"}},
     )
@@ -48,7 +48,7 @@ def test_report_places_benchmarks_by_params_whatever_their_names(
     out, err = capsys.readouterr()
     assert err == ""
     assert out.splitlines() == [
-        "| stage | dtype | trainer | readable | numba |",  # known contenders first
+        "| stage | dtype | trainer | readable | jax |",  # known contenders first
         "|---|---|---:|---:|---:|",
         "| step | float64 | 20.0 µs (2.00x) | 50.0 µs (5.00x) | 10.0 µs (1.00x) |",
         "",

@@ -435,3 +435,39 @@ def test_a_function_numba_cannot_cache_is_compiled_without_the_cache() -> None:
     with pytest.raises(RuntimeError, match="no locator available"):
         njit(cache=True)(namespace["twice"])  # what numba does with cache=True alone
     assert compiled()(namespace["twice"])(1.5) == 3.0
+
+
+SLOW_COMPILED_STEP = """
+import time
+from nn_numpy import fast_trainer
+
+_step = fast_trainer.NumbaTrainer.step
+
+def step(self):
+    time.sleep(0.0003)  # the deliberate slowdown: now slower than the Trainer, far from the floor
+    _step(self)
+
+fast_trainer.NumbaTrainer.step = step
+"""
+
+
+@needs_numba
+def test_slowed_compiled_step_fails_its_two_float64_gates(tmp_path: Path) -> None:
+    """The real benchmarks and GATES (benchmarks/conftest.py) in a subprocess."""
+    pytest.importorskip("pytest_benchmark")
+    (tmp_path / "slow_compiled.py").write_text(SLOW_COMPILED_STEP)
+    env = {k: v for k, v in os.environ.items() if k != "NN_NUMPY_REQUIRE_GATES"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT)])
+    args = ["benchmarks", "--benchmark-only", "-k", "test_step and float64 and (floor or numba "
+            "or trainer)", "-p", "slow_compiled", "--benchmark-min-rounds=3",
+            "--benchmark-max-time=0.02", "--benchmark-warmup=off"]  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    failed = [line for line in result.stdout.splitlines() if line.startswith("GATE FAILED")]
+    assert [line.split(" = ")[0] for line in failed] == [
+        "GATE FAILED: test_step[float64-trainer] / test_step[float64-numba]",
+        "GATE FAILED: test_step[float64-floor] / test_step[float64-numba]",
+    ], result.stdout
