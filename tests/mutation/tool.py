@@ -1,0 +1,97 @@
+"""mutmut's generic mutants on network.py, trainer.py and reference/, run in a throwaway copy.
+
+mutmut 3 rewrites every function of the mutated files into a trampoline that dispatches on the
+environment variable MUTANT_UNDER_TEST, copies the tree to ``mutants/`` and runs pytest there,
+each mutant against the tests that called its function (it records which, in a first clean run).
+Its configuration is appended here to the copy's ``pyproject.toml``, so the repository's own
+file carries none and ``mutants/`` never appears in the working tree.
+
+Two adjustments to this code base:
+
+* The trampolines move every line, so the README-link test (which checks line numbers, not
+  behaviour) is deselected.
+* Subprocesses inherit MUTANT_UNDER_TEST; ``python -m`` runs from the copy see the mutated tree
+  because the tests run them from the repository root. The console scripts run by
+  ``tests/test_installed_package.py`` see it because mutmut runs under a sandbox Python
+  (``sandbox.py``) whose path starts at ``mutants/`` and whose ``bin/`` holds the scripts.
+  (mutmut picks tests by what ran in-process: a function only a subprocess calls has
+  "no tests", and counts as survived here.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.mutation import sandbox
+from tests.mutation.equivalents import TOOL_EQUIVALENTS
+from tests.mutation.runner import ROOT, THREADS_ONE
+
+TARGETS = ["nn_numpy/network.py", "nn_numpy/trainer.py", "reference/*"]
+CONFIG = f"""
+[tool.mutmut]
+source_paths = ["nn_numpy/", "reference/"]
+only_mutate = {TARGETS!r}
+also_copy = ["data/", "README.md", "benchmarks/", "LICENSE"]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "--deselect",
+    "tests/test_readme.py::test_readme_code_links_point_at_the_formula_they_name"]
+# torch's thread pools do not survive fork: fork each mutant from a server that ran no test.
+process_isolation = "forkserver"
+""".replace("'", '"')
+
+KILLED = {"killed": "killed", "timeout": "timeout", "caught by type check": "killed",
+          "segfault": "killed", "survived": "survived", "suspicious": "survived",
+          "no tests": "no tests"}  # fmt: skip
+
+
+def run_mutmut(jobs: int = 2, root: Path = ROOT) -> dict[str, str]:
+    """Mutant name -> killed / timeout / survived / no tests / equivalent."""
+    with tempfile.TemporaryDirectory(prefix="nn-numpy-mutmut-") as tmp:
+        copy = sandbox.copy_repo(root, Path(tmp) / "repo")
+        with (copy / "pyproject.toml").open("a", encoding="utf-8") as f:
+            f.write(CONFIG)
+        scripts = sandbox.console_scripts(copy / "pyproject.toml")
+        python = sandbox.make_python(Path(tmp) / "venv", copy / "mutants", scripts)
+        env = {**os.environ, **THREADS_ONE, "PYTHONDONTWRITEBYTECODE": "1"}
+        env.pop("PYTHONPATH", None)
+
+        def mutmut(*args: str, capture: bool = False) -> str:
+            proc = subprocess.run(
+                [str(python), "-m", "mutmut", *args], cwd=copy, env=env, text=True,
+                stdout=subprocess.PIPE if capture else None, check=True,
+            )  # fmt: skip
+            return proc.stdout or ""
+
+        mutmut("run", "--max-children", str(jobs))
+        listing = mutmut("results", "--all", "true", capture=True)
+        statuses = dict(re.findall(r"^\s*(\S+): (.+?)\s*$", listing, re.M))
+        results = {}
+        for name, status in statuses.items():
+            if status not in KILLED:
+                raise RuntimeError(f"mutmut left {name} {status!r}")
+            verdict = KILLED[status]
+            if name in TOOL_EQUIVALENTS and verdict in ("survived", "no tests"):
+                _check_equivalent(name, mutmut("show", name, capture=True))
+                verdict = "equivalent"
+            results[name] = verdict
+        for name in set(TOOL_EQUIVALENTS) - set(statuses):
+            print(f"warning: equivalents.py lists {name}, no longer a mutant", file=sys.stderr)
+        for name, verdict in results.items():
+            if verdict in ("survived", "no tests"):
+                print(mutmut("show", name, capture=True))
+        return results
+
+
+def _check_equivalent(name: str, diff: str) -> None:
+    """The listed mutated line must be the one mutmut made (names are renumbered by edits)."""
+    line, _ = TOOL_EQUIVALENTS[name]
+    lines = diff.splitlines()
+    added = [d[1:].strip() for d in lines if d.startswith("+") and not d.startswith("+++")]
+    if line not in added:
+        raise RuntimeError(
+            f"equivalents.py: {name} is now {added!r}, not {line!r}; re-check it by hand"
+        )
