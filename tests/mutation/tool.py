@@ -20,6 +20,7 @@ Two adjustments to this code base:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -32,28 +33,29 @@ from tests.mutation.equivalents import TOOL_EQUIVALENTS
 from tests.mutation.runner import ROOT, THREADS_ONE
 
 TARGETS = ["nn_numpy/network.py", "nn_numpy/trainer.py", "reference/*"]
-CONFIG = f"""
+CONFIG = """
 [tool.mutmut]
 source_paths = ["nn_numpy/", "reference/"]
-only_mutate = {TARGETS!r}
+only_mutate = {targets}
 also_copy = ["data/", "README.md", "benchmarks/", "LICENSE"]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "--deselect",
     "tests/test_readme.py::test_readme_code_links_point_at_the_formula_they_name"]
 # torch's thread pools do not survive fork: fork each mutant from a server that ran no test.
 process_isolation = "forkserver"
-""".replace("'", '"')
+"""
 
 KILLED = {"killed": "killed", "timeout": "timeout", "caught by type check": "killed",
           "segfault": "killed", "survived": "survived", "suspicious": "survived",
           "no tests": "no tests"}  # fmt: skip
 
 
-def run_mutmut(jobs: int = 2, root: Path = ROOT) -> dict[str, str]:
-    """Mutant name -> killed / timeout / survived / no tests / equivalent."""
+def run_mutmut(jobs: int = 2, root: Path = ROOT, targets: list[str] = TARGETS) -> dict[str, str]:
+    """Mutant name -> killed / timeout / survived / no tests / equivalent, for ``targets``
+    (glob patterns of files, as mutmut's ``only_mutate``)."""
     with tempfile.TemporaryDirectory(prefix="nn-numpy-mutmut-") as tmp:
         copy = sandbox.copy_repo(root, Path(tmp) / "repo")
         with (copy / "pyproject.toml").open("a", encoding="utf-8") as f:
-            f.write(CONFIG)
+            f.write(CONFIG.format(targets=json.dumps(targets)))
         scripts = sandbox.console_scripts(copy / "pyproject.toml")
         python = sandbox.make_python(Path(tmp) / "venv", copy / "mutants", scripts)
         env = {**os.environ, **THREADS_ONE, "PYTHONDONTWRITEBYTECODE": "1"}
