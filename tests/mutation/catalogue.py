@@ -30,8 +30,13 @@ _IO = "nn_numpy/_io.py"
 _MODEL_IO = "nn_numpy/model_io.py"
 _TRAIN_CLI = "nn_numpy/cli/train.py"
 _PREDICT_CLI = "nn_numpy/cli/predict.py"
-_FD = "reference/finite_differences.py"
+_OUTPUTS = "nn_numpy/cli/_outputs.py"
+_FD = "nn_numpy/check/finite_differences.py"
+_MEASURES = "nn_numpy/check/measures.py"
+_ORACLES = "nn_numpy/check/oracles.py"
+_CHECK_AUTOGRAD = "nn_numpy/check/autograd.py"
 _TORCH = "reference/torch_reference.py"
+_ROWS = "reference/rows.py"
 _REPORT = "reference/report.py"
 
 _AUTOGRAD = [
@@ -46,7 +51,16 @@ _CLIS = [
     "tests/test_train_cli.py",
     "tests/test_train_cli_errors.py",
     "tests/test_predict_cli.py",
+    "tests/test_cli_errors_policy.py",
+    "tests/test_output_paths.py",
     "tests/test_installed_package.py",
+]
+_CHECK = [
+    "tests/test_check_measures.py",
+    "tests/test_check_correct.py",
+    "tests/test_check_diagnosis.py",
+    "tests/test_check_cases.py",
+    "tests/test_check_cli.py",
 ]
 
 TESTS: dict[str, list[str]] = {
@@ -71,8 +85,14 @@ TESTS: dict[str, list[str]] = {
         "tests/test_accuracy_ceiling.py",
     ],
     _IO: [
+        "tests/test_output_paths.py",
         "tests/test_model_io.py",
         "tests/test_plot.py",
+        "tests/test_cli_signals.py",
+        *_CLIS,
+    ],
+    _OUTPUTS: [
+        "tests/test_output_paths.py",
         *_CLIS,
     ],
     _MODEL_IO: [
@@ -89,15 +109,38 @@ TESTS: dict[str, list[str]] = {
     ],
     _FD: [
         "tests/test_finite_differences.py",
+        *_CHECK,
         *_AUTOGRAD,
+    ],
+    _MEASURES: [
+        "tests/test_check_measures.py",
+        *_CHECK[1:],
+        *_AUTOGRAD,
+        "tests/test_finite_differences.py",
+    ],
+    _ORACLES: [
+        "tests/test_autograd_report.py",
+        *_CHECK,
+        *_AUTOGRAD,
+    ],
+    _CHECK_AUTOGRAD: [
+        *_AUTOGRAD,
+        *_CHECK,
+        "tests/test_autograd_gate.py",
     ],
     _TORCH: [
         *_AUTOGRAD,
         "tests/test_autograd_gate.py",
     ],
+    _ROWS: [
+        "tests/test_autograd_report.py",
+        *_AUTOGRAD,
+        "tests/test_check_readme.py",
+    ],
     _REPORT: [
         "tests/test_autograd_report.py",
         *_AUTOGRAD,
+        "tests/test_check_readme.py",
     ],
 }
 
@@ -359,16 +402,28 @@ CATALOGUE: list[Mutant] = [
        "Standardizer.fit(X_train) if", "Standardizer.fit(X) if",
        "data leak: standardizer fitted on train + test"),
     # ------------------------------------------------------------ file writing
-    _m("io-no-chmod", _IO,
-       "os.chmod(tmp, 0o666 & ~_umask())", "pass",
-       "output files keep mkstemp's 0600 instead of following the umask"),
+    _m("io-new-file-0600", _IO,
+       "os.O_CREAT | os.O_EXCL, 0o666)", "os.O_CREAT | os.O_EXCL, 0o600)",
+       "output files created 0600 (as mkstemp makes them) instead of following the umask"),
+    _m("io-replaced-file-mode-lost", _IO,
+       "os.fchmod(fd, stat.S_IMODE(st.st_mode))", "os.fchmod(fd, 0o644)",
+       "a replaced output file loses its permission bits"),
+    _m("io-symlink-replaced", _IO,
+       "target = os.path.realpath(shown)", "target = shown",
+       "an output path that is a symlink is replaced instead of followed"),
+    _m("io-device-renamed-over", _IO,
+       "if st is not None and (not stat.S_ISREG(st.st_mode) or _is_standard_stream(st)):",
+       "if False:",
+       "a device or FIFO output is replaced by a regular file (rename over it)"),
     _m("io-temp-left-on-error", _IO,
-       "        os.unlink(tmp)\n", "        pass\n",
+       "os.unlink(tmp)\n", "pass\n",
        "a failed write leaves its temporary file behind"),
-    _m("io-metrics-not-atomic", _TRAIN_CLI,
-       "with atomic_write(args.metrics_json) as f:",
-       "with open(args.metrics_json, \"w\", encoding=\"utf-8\") as f:",
+    _m("io-metrics-not-atomic", _OUTPUTS,
+       "with atomic_write(path) as f:", "with open(path, \"w\", encoding=\"utf-8\") as f:",
        "--metrics-json written in place, not atomically"),
+    _m("io-metrics-allow-nan", _OUTPUTS,
+       "json.dumps(metrics, indent=2, allow_nan=False)", "json.dumps(metrics, indent=2)",
+       "metrics JSON may hold Infinity/NaN tokens that strict parsers reject"),
     _m("io-model-not-atomic", _MODEL_IO,
        "with atomic_write(path, \"wb\") as f:", "with open(path, \"wb\") as f:",
        "model written in place, not atomically"),
@@ -436,47 +491,49 @@ CATALOGUE: list[Mutant] = [
     _m("ref-fd-never-raises", _FD,
        "raise KinkError(f\"no kink-free", "return 0.0 * float(f\"no kink-free",
        "no clean stencil returns a number instead of raising"),
-    _m("ref-relerr-mean", _FD,
+    _m("ref-relerr-mean", _MEASURES,
        "err = float(np.max(np.abs(a - b)))", "err = float(np.mean(np.abs(a - b)))",
        "relative error from the mean instead of the max difference"),
-    _m("ref-relerr-no-shape-check", _FD,
-       "    if a.shape != b.shape:\n        raise ValueError(f\"shape mismatch",
-       "    if False:\n        raise ValueError(f\"shape mismatch",
+    _m("ref-relerr-no-shape-check", _MEASURES,
+       "    if a.shape != b.shape:\n        raise ValueError(f\"shape mismatch: {a.shape} vs "
+       "{b.shape}\")\n    if a.size == 0:",
+       "    if False:\n        raise ValueError(f\"shape mismatch: {a.shape} vs "
+       "{b.shape}\")\n    if a.size == 0:",
        "relative_error broadcasts mismatched shapes"),
-    _m("ref-torch-sum-not-mean", _TORCH,
+    _m("ref-torch-sum-not-mean", _CHECK_AUTOGRAD,
        "J = torch.nn.functional.binary_cross_entropy_with_logits(Z2, Yt, reduction=\"mean\")",
        "J = torch.nn.functional.binary_cross_entropy_with_logits(Z2, Yt, reduction=\"sum\")",
        "the reference's cost is a sum, not a mean"),
     _m("ref-torch-predict-tie", _TORCH,
        "return (proba >= 0.5)", "return (proba > 0.5)",
        "torch reference predicts class 0 at probability 0.5"),
-    _m("ref-torch-no-bias-b1", _TORCH,
-       "model[0].bias.copy_(b1.reshape(-1))", "model[0].bias.zero_()",
+    _m("ref-torch-no-bias-b1", _CHECK_AUTOGRAD,
+       "linear1.bias.copy_(b1.reshape(-1))", "linear1.bias.zero_()",
        "reference model ignores b1"),
-    _m("ref-torch-dz-not-transposed-back", _TORCH,
+    _m("ref-torch-dz-not-transposed-back", _CHECK_AUTOGRAD,
        "dJ_dZ2=Z2.grad.numpy().T.copy()", "dJ_dZ2=Z2.grad.numpy().T.copy()[:, ::-1]",
        "reference dJ/dZ2 examples in the wrong order"),
-    _m("ref-report-bound-loose", _REPORT,
+    _m("ref-report-bound-loose", _ORACLES,
        "BOUND_AUTOGRAD = 1e-10", "BOUND_AUTOGRAD = 1e-1",
        "the autograd bound loosened so far it accepts wrong gradients"),
-    _m("ref-report-errors-vacuous", _REPORT,
+    _m("ref-report-errors-vacuous", _ROWS,
        "return {q: relative_error(mine[q], ref[q]) for q in QUANTITIES}",
        "return {q: relative_error(ref[q], ref[q]) for q in QUANTITIES}",
        "errors() compares the reference with itself"),
-    _m("ref-report-term-scaled-vacuous", _REPORT,
+    _m("ref-report-term-scaled-vacuous", _MEASURES,
        "top = float(np.max(np.abs(scale)))", "top = float(np.max(np.abs(scale))) * 1e12",
        "term_scaled_error divides by a scale 1e12 too large"),
-    _m("ref-report-floor-huge", _REPORT,
+    _m("ref-report-floor-huge", _MEASURES,
        "excess = np.maximum(np.abs(a - b) - floor, 0.0)",
        "excess = np.maximum(np.abs(a - b) - floor - 1.0, 0.0)",
        "term_scaled_error forgives any error below 1"),
-    _m("ref-report-passed-ignores-fd", _REPORT,
+    _m("ref-report-passed-ignores-fd", _ROWS,
        "(self.fd, BOUND_FD),", "(None, BOUND_FD),",
        "a report row passes whatever the finite-difference error"),
     _m("ref-report-erratum-not-checked", _REPORT,
        "and erratum > BOUND_AUTOGRAD", "or erratum > BOUND_AUTOGRAD",
        "report exit status ignores failing rows when the erratum is caught"),
-    _m("ref-report-saturated-uses-relative", _REPORT,
+    _m("ref-report-saturated-uses-relative", _ROWS,
        "errors(case.params, case.X, case.Y, scaled=case.saturated)",
        "errors(case.params, case.X, case.Y, scaled=True)",
        "every case measured term-scaled (weaker for ordinary networks)"),

@@ -32,7 +32,13 @@ from tests.mutation import sandbox
 from tests.mutation.equivalents import TOOL_EQUIVALENTS
 from tests.mutation.runner import ROOT, THREADS_ONE
 
-TARGETS = ["nn_numpy/network.py", "nn_numpy/trainer.py", "reference/*"]
+TARGETS = [
+    "nn_numpy/network.py",
+    "nn_numpy/trainer.py",
+    "reference/*",
+    "nn_numpy/check/finite_differences.py",  # moved here from reference/
+    "nn_numpy/check/measures.py",  # likewise: relative_error, term_scaled_error
+]
 CONFIG = """
 [tool.mutmut]
 source_paths = ["nn_numpy/", "reference/"]
