@@ -144,3 +144,22 @@ def test_sandbox_console_scripts_are_the_ones_pyproject_declares() -> None:
     scripts = sandbox.console_scripts(ROOT / "pyproject.toml")
     assert scripts == declared["project"]["scripts"]
     assert "nn-numpy-train" in scripts
+
+
+def test_a_listed_equivalent_renumbered_onto_another_edit_is_an_error() -> None:
+    from tests.mutation import tool
+    from tests.mutation.equivalents import TOOL_EQUIVALENTS
+
+    name = "nn_numpy.network.x_sigmoid__mutmut_12"
+    line, _ = TOOL_EQUIVALENTS[name]
+    tool._check_equivalent(name, f"--- a\n+++ b\n-    old\n+    {line}\n")  # the listed edit
+    with pytest.raises(RuntimeError, match="re-check it by hand"):
+        tool._check_equivalent(name, "--- a\n+++ b\n+    return np.where(z >= 1, 1.0, e)\n")
+
+
+def test_score_counts_timeouts_as_killed_and_leaves_equivalents_out() -> None:
+    from tests.mutation.__main__ import summary
+
+    line, score = summary("x", ["killed", "timeout", "survived", "equivalent"], 60.0)
+    assert score == pytest.approx(100 * 2 / 3)
+    assert "killed 2 (timeout 1), survived 1, equivalent 1" in line

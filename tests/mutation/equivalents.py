@@ -13,4 +13,19 @@ from __future__ import annotations
 
 CATALOGUE_EQUIVALENTS: dict[str, str] = {}
 
-TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {}
+_DB2 = "dZ2 has one row: a sum over all axes with keepdims is the same (1, 1) array as over axis 1"
+
+TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
+    "nn_numpy.network.x_sigmoid__mutmut_12": (
+        "return np.where(z > 0, 1.0, e) / (1.0 + e)",
+        "at z = 0 both branches give 1 / (1 + e) with e = exp(0) = 1, so sigma(0) = 0.5 either way",
+    ),
+    "nn_numpy.network.x_backward__mutmut_10": (
+        "db2 = np.sum(dZ2, axis=None, keepdims=True) / m  # Box 3: dJ/db[2] = (1/m) sum_i dZ[2](i)",
+        _DB2,
+    ),
+    "nn_numpy.network.x_backward__mutmut_13": (
+        "db2 = np.sum(dZ2, keepdims=True) / m  # Box 3: dJ/db[2] = (1/m) sum_i dZ[2](i)",
+        _DB2,
+    ),
+}
