@@ -8,8 +8,9 @@ file carries none and ``mutants/`` never appears in the working tree.
 
 Two adjustments to this code base:
 
-* The trampolines move every line, so the README-link test (which checks line numbers, not
-  behaviour) is deselected.
+* The trampolines move every line and repeat every snippet, so the README-link test (line
+  numbers) and tests/test_mutation_catalogue.py (snippets occur once) are left out: neither
+  tests behaviour.
 * Subprocesses inherit MUTANT_UNDER_TEST; ``python -m`` runs from the copy see the mutated tree
   because the tests run them from the repository root. The console scripts run by
   ``tests/test_installed_package.py`` see it because mutmut runs under a sandbox Python
@@ -45,7 +46,8 @@ source_paths = ["nn_numpy/", "reference/"]
 only_mutate = {targets}
 also_copy = ["data/", "README.md", "benchmarks/", "LICENSE"]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "--deselect",
-    "tests/test_readme.py::test_readme_code_links_point_at_the_formula_they_name"]
+    "tests/test_readme.py::test_readme_code_links_point_at_the_formula_they_name",
+    "--ignore=tests/test_mutation_catalogue.py"]
 # torch's thread pools do not survive fork: fork each mutant from a server that ran no test.
 process_isolation = "forkserver"
 """
