@@ -29,6 +29,8 @@ _DATA = "nn_numpy/data.py"
 _IO = "nn_numpy/_io.py"
 _MODEL_IO = "nn_numpy/model_io.py"
 _TRAIN_CLI = "nn_numpy/cli/train.py"
+_INPUTS = "nn_numpy/cli/_inputs.py"
+_READER = "nn_numpy/reader.py"
 _PREDICT_CLI = "nn_numpy/cli/predict.py"
 _OUTPUTS = "nn_numpy/cli/_outputs.py"
 _FD = "nn_numpy/check/finite_differences.py"
@@ -49,6 +51,8 @@ _AUTOGRAD = [
 ]
 _CLIS = [
     "tests/test_train_cli.py",
+    "tests/test_reported_numbers.py",
+    "tests/test_train_cli_reference.py",
     "tests/test_train_cli_errors.py",
     "tests/test_predict_cli.py",
     "tests/test_cli_errors_policy.py",
@@ -61,6 +65,8 @@ _CHECK = [
     "tests/test_check_diagnosis.py",
     "tests/test_check_cases.py",
     "tests/test_check_cli.py",
+    "tests/test_check_users.py",
+    "tests/test_check_users_correct.py",
 ]
 
 TESTS: dict[str, list[str]] = {
@@ -74,12 +80,28 @@ TESTS: dict[str, list[str]] = {
     ],
     _TRAINER: [
         "tests/test_trainer.py",
+        "tests/test_reported_numbers.py",
         "tests/test_train_cli.py",
         "tests/test_accuracy_ceiling.py",
         "tests/test_installed_package.py",
     ],
+    _READER: [
+        "tests/test_data.py",
+        "tests/test_hostile_inputs.py",
+        "tests/test_column_matching.py",
+        "tests/test_resource_limits.py",
+        *_CLIS,
+    ],
+    _INPUTS: [
+        "tests/test_train_cli.py",
+        "tests/test_reported_numbers.py",
+        "tests/test_hostile_inputs.py",
+        *_CLIS,
+    ],
     _DATA: [
         "tests/test_data.py",
+        "tests/test_reported_numbers.py",
+        "tests/test_hostile_inputs.py",
         "tests/test_datasets.py",
         *_CLIS,
         "tests/test_accuracy_ceiling.py",
@@ -97,6 +119,8 @@ TESTS: dict[str, list[str]] = {
     ],
     _MODEL_IO: [
         "tests/test_model_io.py",
+        "tests/test_model_loader.py",
+        "tests/test_column_matching.py",
         *_CLIS,
     ],
     _TRAIN_CLI: [
@@ -347,10 +371,10 @@ CATALOGUE: list[Mutant] = [
        "np.multiply(ch.u, -2.0, out=ch.u)", "np.multiply(ch.u, -1.0, out=ch.u)",
        "log1p(exp(-|h|)) instead of log1p(exp(-2|h|))"),
     _m("trainer-cost-denominator", _TRAINER,
-       "return total / self.m", "return total / len(self._chunks)",
+       "float(total / np.asarray(self.m,", "float(total / np.asarray(len(self._chunks),",
        "cost averaged over chunks instead of examples"),
     _m("trainer-cost-float32-sum", _TRAINER,
-       "float(np.sum(loss, dtype=np.float64))", "float(np.sum(loss.astype(np.float16)))",
+       "total += np.sum(loss)", "total += np.sum(loss.astype(np.float16))",
        "float32 cost summed in half precision"),
     _m("trainer-params-b2-halved", _TRAINER,
        "W2a = 2 * self._H2", "W2a = self._H2",
@@ -364,13 +388,14 @@ CATALOGUE: list[Mutant] = [
        "default chunk capped at MIN_CHUNK instead of floored"),
     # ------------------------------------------------------------ data handling
     _m("data-standardizer-axis", _DATA,
-       "std = X.std(axis=1, keepdims=True)", "std = X.std(axis=0, keepdims=True)",
+       "std = np.ldexp(scaled.std(axis=1,", "std = np.ldexp(scaled.std(axis=0,",
        "std taken per example instead of per feature"),
     _m("data-standardizer-constant-feature", _DATA,
-       "std=np.where(std > 0, std, 1.0)", "std=std",
+       "std = np.where(constant, np.where(mean != 0, np.abs(mean), 1.0), std)",
+       "std = np.where(constant, 0.0, std)",
        "constant feature divides by a zero std"),
     _m("data-standardizer-multiplies", _DATA,
-       "- self.mean) / self.std", "- self.mean) * self.std",
+       "np.ldexp(self.mean, -k)) / (", "np.ldexp(self.mean, -k)) * (",
        "standardize multiplies by std"),
     _m("data-split-binary-rounding", _DATA,
        "math.ceil(Decimal(repr(float(test_size))) * m)", "math.ceil(test_size * m)",
@@ -389,16 +414,17 @@ CATALOGUE: list[Mutant] = [
     _m("data-labels-negative-accepted", _DATA,
        "(labels != 0) & (labels != 1)", "(labels > 1)",
        "label check lets -1 (and 0.5) through"),
-    _m("data-inf-accepted", _DATA,
-       "bad = np.argwhere(~np.isfinite(table))", "bad = np.argwhere(np.isnan(table))",
+    _m("data-inf-accepted", _READER,
+       "bad_cells = np.argwhere(~np.isfinite(values))", "bad_cells = np.argwhere(np.isnan(values))",
        "infinity accepted as a value"),
-    _m("data-line-numbers", _DATA,
-       "enumerate(lines[1:], start=2)", "enumerate(lines[1:], start=1)",
+    _m("data-line-numbers", _READER,
+       "enumerate(io.StringIO(text, newline=\"\\n\"), start=1)",
+       "enumerate(io.StringIO(text, newline=\"\\n\"), start=0)",
        "error messages name the line before the bad one"),
     _m("data-one-class-accepted", _DATA,
-       "if not np.any(labels == cls):", "if not np.any(labels == cls) and cls == 1:",
+       "if not np.any(Y == cls):", "if not np.any(Y == cls) and cls == 1:",
        "a dataset with only 1-labels trains silently"),
-    _m("data-standardize-leak", _TRAIN_CLI,
+    _m("data-standardize-leak", _INPUTS,
        "Standardizer.fit(X_train) if", "Standardizer.fit(X) if",
        "data leak: standardizer fitted on train + test"),
     # ------------------------------------------------------------ file writing
@@ -437,8 +463,8 @@ CATALOGUE: list[Mutant] = [
        "arrays[\"std\"] = np.asarray(standardizer.mean) ** 2 + 1",
        "the saved std is not the standardizer's std"),
     _m("model-mean-std-swapped-on-load", _MODEL_IO,
-       "Standardizer(mean=arrays[\"mean\"], std=arrays[\"std\"])",
-       "Standardizer(mean=arrays[\"std\"], std=arrays[\"mean\"])",
+       "Standardizer(mean=mean.astype(np.float64), std=std.astype(np.float64))",
+       "Standardizer(mean=std.astype(np.float64), std=mean.astype(np.float64))",
        "mean and std exchanged when a model is loaded"),
     _m("model-std-zero-accepted", _MODEL_IO,
        "if not np.all(a[\"std\"] > 0):", "if not np.all(a[\"std\"] >= 0):",
@@ -457,8 +483,8 @@ CATALOGUE: list[Mutant] = [
        "return correct / Y.shape[1], correct", "return correct / Y.shape[0], correct",
        "accuracy divided by the wrong count"),
     _m("cli-test-accuracy-on-train", _TRAIN_CLI,
-       "_accuracy(params, scaler.transform(X_test).astype(args.dtype), Y_test)",
-       "_accuracy(params, scaler.transform(X_train).astype(args.dtype), Y_train)",
+       "test_acc, test_ok = _accuracy(params, X_test_in, Y_test, \"test\")",
+       "test_acc, test_ok = train_acc, train_ok",
        "the reported test accuracy is the train accuracy"),
     _m("cli-one-epoch-short", _TRAIN_CLI,
        "for epoch in range(1, epochs + 1):", "for epoch in range(1, epochs):",
