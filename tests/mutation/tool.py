@@ -11,7 +11,9 @@ Two adjustments to this code base:
 * The trampolines move every line and repeat every snippet, so the README-link test (line
   numbers) and tests/test_mutation_catalogue.py (snippets occur once) are left out: neither
   tests behaviour. The trampoline also allocates on every call, so the Trainer's "a step
-  allocates nothing" test is left out here (the catalogue run keeps it).
+  allocates nothing" test is left out here (the catalogue run keeps it), and so are the tests
+  that signal a CLI subprocess at a chosen moment (tests/test_cli_signals.py): a child that
+  records mutmut's stats misses the moment.
 * Subprocesses inherit MUTANT_UNDER_TEST; ``python -m`` runs from the copy see the mutated tree
   because the tests run them from the repository root. The console scripts run by
   ``tests/test_installed_package.py`` see it because mutmut runs under a sandbox Python
@@ -49,7 +51,8 @@ also_copy = {also_copy}
 pytest_add_cli_args = ["-p", "no:cacheprovider", "--deselect",
     "tests/test_readme.py::test_readme_code_links_point_at_the_formula_they_name",
     "--ignore=tests/test_mutation_catalogue.py",
-    "--deselect", "tests/test_trainer.py::test_step_allocates_no_memory"]
+    "--deselect", "tests/test_trainer.py::test_step_allocates_no_memory",
+    "--ignore=tests/test_cli_signals.py"]
 # torch's thread pools do not survive fork: fork each mutant from a server that ran no test.
 process_isolation = "forkserver"
 """
