@@ -153,10 +153,12 @@ TESTS: dict[str, list[str]] = {
         "tests/test_autograd_gate.py",
     ],
     _TORCH: [
+        "tests/test_reported_numbers.py",
         *_AUTOGRAD,
         "tests/test_autograd_gate.py",
     ],
     _ROWS: [
+        "tests/test_report_rows.py",
         "tests/test_autograd_report.py",
         *_AUTOGRAD,
         "tests/test_check_readme.py",
