@@ -129,6 +129,7 @@ TESTS: dict[str, list[str]] = {
     ],
     _PREDICT_CLI: [
         "tests/test_predict_cli.py",
+        "tests/test_reported_numbers.py",
         "tests/test_installed_package.py",
     ],
     _FD: [
