@@ -496,7 +496,7 @@ CATALOGUE: list[Mutant] = [
        "if not math.isfinite(cost):", "if math.isnan(cost):",
        "an infinite cost does not stop training"),
     _m("cli-dtype-ignored", _TRAIN_CLI,
-       "        dtype=args.dtype,\n    )", "    )",
+       "        dtype=args.dtype,\n        backend=args.backend,", "        backend=args.backend,",
        "--dtype float32 trains in float64"),
     _m("cli-seed-ignored-by-init", _TRAIN_CLI,
        "init_params(n_x, args.hidden_size, args.seed)", "init_params(n_x, args.hidden_size, 42)",
