@@ -50,6 +50,8 @@ def output_path_problem(path: str) -> str:
         return f"{path} cannot be used: {e.strerror}"
     if st is not None and stat.S_ISDIR(st.st_mode):
         return f"{path} is a directory"
+    if st is not None and stat.S_ISSOCK(st.st_mode):
+        return f"{path} is a socket; open() cannot write to it, give a file name"
     if st is not None and not os.access(path, os.W_OK):
         return f"{path} is not writable"
     if st is not None and not stat.S_ISREG(st.st_mode):

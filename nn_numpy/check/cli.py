@@ -1,16 +1,18 @@
 """``nn-numpy-check TARGET``: check a backprop implementation against the verified network.
 
 Exit status: 0 every quantity agrees, 1 some formula disagrees (or, never expected, our own
-oracles disagree), 2 the check could not run (TARGET not found, the function raised -- its own
-traceback is shown -- or its result breaks the contract; one line on stderr for ours), 130 on
-Ctrl-C.
+oracles disagree), or the report could not be written (one line naming the path or standard
+output); 2 the check could not run (TARGET not found, the function raised -- its own traceback
+is shown -- its result breaks the contract, or ``--json`` names a path that cannot be written or
+TARGET's own file; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM
+(``nn_numpy.cli._errors.run_cli``, which also writes ``--json`` under ``nn_numpy._io``'s policy).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import os
+import inspect
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -21,14 +23,15 @@ from nn_numpy.check.api import check_gradients
 from nn_numpy.check.contract import CONTRACT, UsageError, UserCodeError
 from nn_numpy.check.oracles import OracleDisagreement
 from nn_numpy.check.target import UserImportError, load_target
-from nn_numpy.cli._errors import fail
+from nn_numpy.cli._errors import ArgumentParser, fail, run_cli
+from nn_numpy.cli._outputs import check_outputs
 
 PROG = "nn-numpy-check"
 HERE = str(Path(__file__).resolve().parent)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog=PROG,
         description="Check your backpropagation: which boxed formula is wrong, and how.",
         epilog=f"The function is called as f(W1, b1, W2, b2, X, Y) with X (n_x, m), one example "
@@ -74,14 +77,17 @@ def _argv(argv: list[str]) -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the check and print the report; return the exit status."""
     args = build_parser().parse_args(argv)
+    return run_cli(PROG, lambda: _run(args), (UsageError,))
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         # The user's code sees no arguments (a script's argparse at import would parse ours) and
         # prints to stderr (stdout is the report).
         with _argv([args.target.rpartition(":")[0]]), contextlib.redirect_stdout(sys.stderr):
             fn = load_target(args.target)
+            check_outputs({"--json": args.json}, {"TARGET": _source_file(fn)})
             report = check_gradients(fn, use_torch=not args.no_torch, name=args.target)
-    except UsageError as exc:
-        return fail(PROG, str(exc), 2)
     except (UserCodeError, UserImportError) as exc:
         assert exc.__cause__ is not None
         _print_user_traceback(exc.__cause__)
@@ -89,19 +95,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OracleDisagreement as exc:  # our bug, not the user's: say so, exit as a failed run
         print(f"{PROG}: internal error, please report it: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
-    try:
-        print(report, flush=True)
-    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    if args.json:
-        try:
-            with atomic_write(args.json) as f:
-                f.write(report.to_json())
-        except OSError as exc:
-            return fail(PROG, f"cannot write --json {args.json} ({exc.strerror})", 2)
+    print(report, flush=True)  # best effort: a reader that goes away (`| head`) is fine
+    if args.json is not None:
+        with atomic_write(args.json) as f:
+            f.write(report.to_json())
     return 0 if report.ok else 1
+
+
+def _source_file(fn: object) -> str | None:
+    """The file defining ``fn`` (the input ``--json`` must not overwrite), if there is one."""
+    try:
+        return inspect.getsourcefile(fn)  # type: ignore[arg-type]
+    except TypeError:
+        return None
 
 
 if __name__ == "__main__":

@@ -13,12 +13,17 @@
 Standard output is written best effort: when its reader goes away (``| head``) the rest is
 discarded and the run goes on, so that the files it was asked to write are still written, and
 the exit status stays 0 -- the reader chose to stop reading. Any other error writing it (a full
-disk) is reported once the run is over, with status 1. Warnings are shown as one line each,
-``PROG: warning: MESSAGE``, never as Python's two-line form with a source path.
+disk) is reported once the run is over, with status 1; so is a standard output that was closed
+(``>&-``): the run goes on, writes its files and then says so. A closed standard error loses the
+messages, never sending them to standard output instead. Warnings are shown as one line each,
+``PROG: warning: MESSAGE``, never as Python's two-line form with a source path. Bad arguments
+(``ArgumentParser``) are one line too, with a pointer to ``--help`` instead of the usage block.
 """
 
 from __future__ import annotations
 
+import argparse
+import errno
 import os
 import signal
 import sys
@@ -27,7 +32,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from nn_numpy._io import WriteError
 
@@ -46,9 +51,43 @@ class Terminated(BaseException):
 
 def fail(prog: str, message: str, status: int) -> int:
     """Print ``prog: error: message`` on standard error and return ``status``."""
-    with suppress(OSError):  # a closed or full standard error must not turn into a traceback
-        print(f"{prog}: error: {message}", file=sys.stderr, flush=True)
+    with suppress(OSError, ValueError, AttributeError):  # a closed or full standard error
+        sys.stderr.write(f"{prog}: error: {message}\n")  # never print(file=None): that is stdout
+        sys.stderr.flush()
     return status
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` whose errors are one line: ``PROG: error: MESSAGE (see
+    PROG --help)`` and exit status 2, as every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(self.prog, f"{message} (see {self.prog} --help)", 2)
+        raise SystemExit(2)
+
+
+def reserve_standard_streams() -> bool:
+    """Point a closed descriptor 0, 1 or 2 at the null device; return True if 1 was closed.
+
+    Otherwise the next file opened would get that number, and ``print`` would write into it (an
+    output file), and ``sys.stdout``/``sys.stderr`` are None (``print(file=None)`` goes to
+    standard output). Call it first in ``main``.
+    """
+    stdout_closed = False
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+            continue
+        except OSError:
+            pass
+        null = os.open(os.devnull, os.O_RDWR)  # opening the null device, never replacing it
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        stdout_closed = stdout_closed or fd == 1
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", closefd=False))  # noqa: SIM115
+    return stdout_closed
 
 
 def run_cli(prog: str, work: Callable[[], int], input_errors: tuple[type[Exception], ...]) -> int:
@@ -56,7 +95,11 @@ def run_cli(prog: str, work: Callable[[], int], input_errors: tuple[type[Excepti
 
     ``input_errors`` are the program's exceptions for bad input: exit status 2.
     """
+    closed = reserve_standard_streams()
     stdout = _BestEffortStdout(sys.stdout)
+    if closed:
+        stdout.error = OSError(errno.EBADF, "it was closed")
+        stdout.dropped = True
     sys.stdout = stdout  # type: ignore[assignment]
     try:
         with _signals_as_exceptions(), _one_line_warnings(prog):
@@ -84,6 +127,11 @@ def run_cli(prog: str, work: Callable[[], int], input_errors: tuple[type[Excepti
     if stdout.error is not None and status == 0:
         return fail(prog, f"cannot write standard output: {stdout.error.strerror}", 1)
     return status
+
+
+def stdout_failed() -> bool:
+    """Has writing standard output failed (other than its reader going away) in this run?"""
+    return getattr(sys.stdout, "error", None) is not None
 
 
 class _BestEffortStdout:

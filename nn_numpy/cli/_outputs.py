@@ -63,6 +63,13 @@ def _is_special(path: str) -> bool:
         return False
 
 
+def format_cost(cost: float) -> str:
+    """J as printed on the epoch and final-cost lines: six decimals in the normal range (the
+    README's output), six significant digits in exponent form from 1e6 up (``:.6f`` of a huge
+    finite cost would be hundreds of digits)."""
+    return f"{cost:.6f}" if abs(cost) < 1e6 else f"{cost:.6e}"
+
+
 def write_metrics(path: str, metrics: dict[str, Any]) -> None:
     """Write ``metrics`` to ``path`` as strict JSON (no NaN or Infinity tokens), atomically.
 

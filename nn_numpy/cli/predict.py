@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nn_numpy._io import atomic_write
-from nn_numpy.cli._errors import run_cli
+from nn_numpy.cli._errors import ArgumentParser, run_cli, stdout_failed
 from nn_numpy.cli._outputs import check_outputs
 from nn_numpy.columns import match_by_position, match_columns
 from nn_numpy.data import DataError
@@ -36,7 +36,7 @@ PROG = "nn-numpy-predict"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog=PROG,
         description="Predict P(y = 1 | x) and the class for each row of a CSV with a saved model.",
         epilog="Output: a CSV 'probability,prediction', one line per row. For labelled data the "
@@ -121,7 +121,8 @@ def _run(args: argparse.Namespace) -> int:
         # a full disk is reported with exit status 1.
         sys.stdout.write(text)
         sys.stdout.flush()
-        sys.stderr.write(summary)
+        if not stdout_failed():  # else the one line is the write error (cli._errors)
+            sys.stderr.write(summary)
         return 0
     with atomic_write(args.output, "w") as f:
         f.write(text)

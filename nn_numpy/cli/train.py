@@ -24,8 +24,8 @@ import numpy as np
 
 from nn_numpy import model_io, plot
 from nn_numpy.cli import _inputs
-from nn_numpy.cli._errors import UsageError, fail, run_cli
-from nn_numpy.cli._outputs import check_outputs, write_metrics
+from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, run_cli
+from nn_numpy.cli._outputs import check_outputs, format_cost, write_metrics
 from nn_numpy.data import DataError
 from nn_numpy.datasets import resolve_data_path
 from nn_numpy.fast_trainer import BACKENDS, TrainerLike, backend_problem, make_trainer
@@ -58,7 +58,7 @@ _fraction = _checked(float, lambda v: 0 < v < 1, "a number strictly between 0 an
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line: the seed's six flags with their defaults, then the extras."""
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog=PROG,
         description="Train a one-hidden-layer NumPy network (ReLU hidden layer, sigmoid "
         "output) on a CSV dataset: header line, features first, 0/1 label last.",
@@ -158,7 +158,7 @@ def fit(
         costs.append(cost)
         if print_every and epoch % print_every == 0:
             progress.clear()
-            print(f"epoch {epoch:>{width}}  cost {cost:.6f}", file=out)
+            print(f"epoch {epoch:>{width}}  cost {format_cost(cost)}", file=out)
 
     with np.errstate(all="ignore"):  # divergence is reported once, below, not as warnings
         evaluate(0)
@@ -251,7 +251,7 @@ def _run(args: argparse.Namespace) -> int:
     with np.errstate(over="ignore"):  # a test value beyond the dtype is reported just below
         X_test_in = scaler.transform(X_test).astype(args.dtype)
     test_acc, test_ok = _accuracy(params, X_test_in, Y_test, "test")
-    print(f"final cost: {costs[-1]:.6f}")
+    print(f"final cost: {format_cost(costs[-1])}")
     print(f"train accuracy: {100 * train_acc:.2f}% ({train_ok}/{n_train})")
     print(f"test accuracy: {100 * test_acc:.2f}% ({test_ok}/{n_test})")
 
