@@ -86,7 +86,7 @@ def reserve_standard_streams() -> bool:
             os.close(null)
         stdout_closed = stdout_closed or fd == 1
         if getattr(sys, name) is None:
-            setattr(sys, name, open(fd, "r" if fd == 0 else "w", closefd=False))  # noqa: SIM115
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", closefd=False))
     return stdout_closed
 
 
