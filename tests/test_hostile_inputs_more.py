@@ -19,6 +19,7 @@ from nn_numpy.check import cli as check_cli
 from nn_numpy.cli import predict as predict_cli
 from nn_numpy.cli import train as train_cli
 from nn_numpy.cli._outputs import format_cost
+from nn_numpy.resources import ResourceError, require_memory
 
 ROOT = Path(__file__).parents[1]
 BASIC = str(ROOT / "data" / "basic_dataset.csv")
@@ -88,6 +89,20 @@ def test_a_closed_stderr_never_sends_the_error_to_stdout(tmp_path):
         pass_fds=(), close_fds=True, preexec_fn=lambda: os.close(2),
     )  # fmt: skip
     assert (r.returncode, r.stdout) == (2, "")
+
+
+def test_a_closed_stderr_never_sends_a_bad_flag_message_to_stdout(tmp_path):
+    r = subprocess.run(
+        [_script("nn-numpy-predict"), "--bogus"],
+        cwd=tmp_path, stdout=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(2),
+    )  # fmt: skip
+    assert (r.returncode, r.stdout) == (2, "")
+
+
+def test_memory_beyond_what_is_available_is_refused_and_what_fits_is_not():
+    require_memory(1000, "fits", available=1000)
+    with pytest.raises(ResourceError, match="needs about 1 KB of memory, but only 999 bytes"):
+        require_memory(1000, "too much", available=999)
 
 
 def test_a_closed_stdout_still_saves_the_model_then_reports_it_once_with_status_1(tmp_path):
