@@ -87,6 +87,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
                     stream.flush()
             with open(shown, direct, encoding=encoding) as f:
                 yield f
+            _after_appended(st)
             return
         target = os.path.realpath(shown)  # a symbolic link is followed, never replaced
         tmp: str | None = None
@@ -120,6 +121,16 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
         raise
     except OSError as e:
         raise WriteError(e.errno, e.strerror or str(e), shown) from None
+
+
+def _after_appended(st: os.stat_result) -> None:
+    """Move standard output/error to the end of the file just appended to (``--output log >
+    log``): a shell's ``>`` opens without O_APPEND, so what they print next would otherwise be
+    written at their old offset, over the start of what was appended."""
+    for fd in (1, 2):
+        with suppress(OSError):
+            if os.path.samestat(st, os.fstat(fd)):
+                os.lseek(fd, 0, os.SEEK_END)
 
 
 def _is_standard_stream(st: os.stat_result) -> bool:

@@ -217,3 +217,16 @@ def test_an_epoch_line_with_a_huge_cost_stays_short(tmp_path, capsys):
     train_cli.main(argv)
     epoch_lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("epoch")]
     assert epoch_lines and all(len(ln) < 40 for ln in epoch_lines)
+
+
+def test_predictions_to_the_file_stdout_goes_to_are_not_overwritten_by_the_next_line(tmp_path):
+    model = tmp_path / "m.npz"
+    assert train_cli.main([*QUICK, "--save-model", str(model)]) == 0
+    log = tmp_path / "log"
+    argv = ["--model", str(model), "--data-path", BASIC, "--output", str(log)]
+    with open(log, "w") as out:  # as a shell's `> log`: no O_APPEND
+        r = subprocess.run([_script("nn-numpy-predict"), *argv], stdout=out, text=True)
+    assert r.returncode == 0
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("probability,prediction\n")
+    assert f"wrote 12 predictions to {log}\n" in text
