@@ -74,7 +74,10 @@ def interrupt(point: str, program: str, argv: list[str], signum: int, workdir: P
     )
     try:
         assert child.stderr is not None
-        assert child.stderr.readline() == "PAUSED\n"
+        before = []  # anything the child printed before pausing (a slow start's notices)
+        while (line := child.stderr.readline()) not in ("PAUSED\n", ""):
+            before.append(line)
+        assert line == "PAUSED\n", f"the child ended before pausing: {before}"
         temps = [p for p in workdir.iterdir() if p.name.endswith(".tmp")]
         assert (len(temps) == 1) == (point != "step"), temps
         child.send_signal(signum)
@@ -162,7 +165,10 @@ def test_an_ignored_sigint_stays_ignored(workdir):
     )
     try:
         assert child.stderr is not None
-        assert child.stderr.readline() == "PAUSED\n"
+        before = []  # anything the child printed before pausing (a slow start's notices)
+        while (line := child.stderr.readline()) not in ("PAUSED\n", ""):
+            before.append(line)
+        assert line == "PAUSED\n", f"the child ended before pausing: {before}"
         child.send_signal(signal.SIGINT)
         child.send_signal(signal.SIGTERM)  # still handled: proves the child was alive and paused
         assert child.stderr.read() == "nn-numpy-train: error: terminated\n"
