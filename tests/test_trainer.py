@@ -217,3 +217,16 @@ def test_default_chunk_size_keeps_small_batches_whole_and_splits_large_ones() ->
     assert default_chunk_size(2, 5) >= 2000  # the project's data set runs as one chunk
     assert default_chunk_size(2, 512) >= 128  # wide layers still get BLAS-sized chunks
     assert default_chunk_size(2, 5, np.float32) > default_chunk_size(2, 5, np.float64)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_default_chunk_size_counts_the_bytes_a_chunk_really_allocates_per_column(dtype) -> None:
+    from nn_numpy.trainer import CACHE_BYTES
+
+    n_x, n_h, w = 3, 7, 16
+    X, Y = blobs(2 * w, n_x)
+    trainer = Trainer(X, Y, random_params(n_x, n_h, seed=1), 0.1, dtype=dtype, chunk_size=w)
+    chunk = trainer._chunks[0]  # [X; 1], A1a, [M; 1], zeros, ones, u * Xa: the chunk's buffers
+    buffers = (chunk.xa, chunk.a1a, chunk.ma, chunk.zeros, chunk.ones, chunk.g)
+    per_column = sum(b.nbytes for b in buffers) // w
+    assert default_chunk_size(n_x, n_h, dtype) == CACHE_BYTES // per_column
