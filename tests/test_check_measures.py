@@ -202,3 +202,22 @@ def test_underflow_floors_carry_tiny_through_the_backward_formulas_without_warni
     assert floors.keys() == expected.keys()
     for name, value in expected.items():
         np.testing.assert_array_equal(floors[name], value, err_msg=name)
+
+
+def test_term_scaled_error_names_both_shapes_when_they_differ() -> None:
+    with pytest.raises(ValueError, match=r"shape mismatch: \(2,\) vs \(3,\)"):
+        term_scaled_error(np.zeros(2), np.zeros(3), 1.0)
+
+
+@pytest.mark.skipif(
+    np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps,
+    reason="this platform's long double is float64: no input carries more precision",
+)
+def test_term_scaled_error_rounds_both_sides_to_float64_before_comparing() -> None:
+    # The measure is defined on float64 results: digits beyond float64 (here 2^-60 in a long
+    # double) are not an error, whichever side carries them.
+    extended = np.longdouble(1) + np.longdouble(2) ** -60
+    assert extended != 1  # the long double really holds the extra digit
+    assert term_scaled_error(np.array([extended]), np.array([extended]), 1.0) == 0.0
+    assert term_scaled_error(np.array([extended]), np.array([1.0]), 1.0) == 0.0
+    assert term_scaled_error(np.array([1.0]), np.array([extended]), 1.0) == 0.0
