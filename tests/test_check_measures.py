@@ -221,3 +221,14 @@ def test_term_scaled_error_rounds_both_sides_to_float64_before_comparing() -> No
     assert term_scaled_error(np.array([extended]), np.array([extended]), 1.0) == 0.0
     assert term_scaled_error(np.array([extended]), np.array([1.0]), 1.0) == 0.0
     assert term_scaled_error(np.array([1.0]), np.array([extended]), 1.0) == 0.0
+
+
+def test_term_scaled_error_divides_the_excess_over_the_floor_by_the_largest_term() -> None:
+    scale = np.array([4.0, -8.0])  # max|scale| = 8
+    assert term_scaled_error([3.0, 0.0], [1.0, 0.0], scale) == 2.0 / 8.0
+    assert term_scaled_error([3.0, 0.0], [1.0, 0.0], scale, floor=1.0) == 1.0 / 8.0
+    assert term_scaled_error([3.0], [1.0], [0.0]) == 2.0  # no terms: the absolute error
+
+
+def test_term_scaled_error_of_an_empty_quantity_is_zero() -> None:
+    assert term_scaled_error(np.zeros((0, 3)), np.zeros((0, 3)), [4.0, -8.0]) == 0.0
