@@ -227,6 +227,7 @@ def test_term_scaled_error_divides_the_excess_over_the_floor_by_the_largest_term
     scale = np.array([4.0, -8.0])  # max|scale| = 8
     assert term_scaled_error([3.0, 0.0], [1.0, 0.0], scale) == 2.0 / 8.0
     assert term_scaled_error([3.0, 0.0], [1.0, 0.0], scale, floor=1.0) == 1.0 / 8.0
+    assert term_scaled_error([0.75], [0.5], [0.5]) == 0.5  # terms below 1 scale up as well
     assert term_scaled_error([3.0], [1.0], [0.0]) == 2.0  # no terms: the absolute error
 
 
