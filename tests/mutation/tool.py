@@ -1,4 +1,4 @@
-"""mutmut's generic mutants on network.py, trainer.py and reference/, run in a throwaway copy.
+"""mutmut's generic mutants, file by file (GROUPS below), each run in a throwaway copy.
 
 mutmut 3 rewrites every function of the mutated files into a trampoline that dispatches on the
 environment variable MUTANT_UNDER_TEST, copies the tree to ``mutants/`` and runs pytest there,
