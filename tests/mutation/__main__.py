@@ -1,8 +1,8 @@
 """``python -m tests.mutation``: the mutation run (``tox -e mutation``), from the repository root.
 
     python -m tests.mutation --fast          # the domain catalogue only (a few minutes)
-    python -m tests.mutation                 # the catalogue, then mutmut on network.py,
-                                             # trainer.py and reference/ (much longer)
+    python -m tests.mutation                 # the catalogue, then mutmut file by file
+                                             # (tool.GROUPS; much longer)
     python -m tests.mutation --only net-dw2-no-1/m trainer-c-sign   # chosen catalogue entries
     python -m tests.mutation --check         # only check that every catalogue entry applies
 
