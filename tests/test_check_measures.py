@@ -233,3 +233,26 @@ def test_term_scaled_error_divides_the_excess_over_the_floor_by_the_largest_term
 
 def test_term_scaled_error_of_an_empty_quantity_is_zero() -> None:
     assert term_scaled_error(np.zeros((0, 3)), np.zeros((0, 3)), [4.0, -8.0]) == 0.0
+
+
+def test_error_scales_replace_every_term_by_its_absolute_value() -> None:
+    # m = 1; Z1 = (0.5, 0): one active unit, one exactly at the kink; Z2 = 2 * 0.5 - 2 = -1 < 0.
+    params = Params(
+        W1=np.array([[0.5], [0.5]]), b1=np.array([[-0.5], [-1.0]]),
+        W2=np.array([[2.0, 4.0]]), b2=np.array([[-2.0]]),
+    )  # fmt: skip
+    X, Y = np.array([[2.0]]), np.array([[1.0]])
+    a2 = 1.0 / (1.0 + math.e)  # sigma(-1)
+    m_z1 = np.array([[0.5 * 2 + 0.5], [0.5 * 2 + 1.0]])  # |W1||X| + |b1|
+    m_z2 = 2.0 * 1.5 + 4.0 * 2.0 + 2.0  # |W2| M_Z1 + |b2| = 13
+    d2 = a2 + 1.0 + a2 * (1 - a2) * m_z2  # |A2| + |Y| + sigma'(z) M_Z2
+    d1 = np.array([[2.0 * d2], [0.0]])  # |W2|^T M_dZ2, masked where Z1 <= 0
+    m_j = math.log1p(math.exp(-1.0)) + 1.0 + (1 - a2) * m_z2  # softplus(z) + |z| + |A2 - Y| M_Z2
+    expected = {
+        "J": m_j, "dZ2": [[d2]], "db2": [[d2]], "dZ1": d1, "db1": d1,
+        "dW2": d2 * m_z1.T, "dW1": d1 * 2.0,
+    }  # fmt: skip
+    scales = error_scales(params, X, Y)
+    assert scales.keys() == expected.keys()
+    for name, value in expected.items():
+        np.testing.assert_allclose(scales[name], value, rtol=1e-14, err_msg=name)
