@@ -182,26 +182,28 @@ def test_report_rows_fail_in_every_column_for_a_wrong_backward(torch_ref, monkey
     assert rows["dW2"].passed() and rows["dZ2"].passed()
 
 
-def test_underflow_floors_carry_tiny_through_the_backward_formulas_without_warnings() -> None:
-    # One unit active with 0 < Z1 < 1, one with Z1 exactly 0 (the ReLU gradient there is 0),
-    # non-zero biases: dZ1 = |W2|^T tiny * 1{Z1 > 0}, |A1| <= |W1||X| + |b1|, m = 1.
+@pytest.mark.parametrize("m", [1, 3])
+def test_underflow_floors_carry_tiny_through_the_backward_formulas_without_warnings(m) -> None:
+    # m identical examples; one unit active with 0 < Z1 < 1, one with Z1 exactly 0 (the ReLU
+    # gradient there is 0), non-zero biases: dZ1 = |W2|^T tiny * 1{Z1 > 0},
+    # |A1| <= |W1||X| + |b1|, and the b and W bounds are means over the m examples.
     tiny = np.finfo(np.float64).tiny
     params = Params(
         W1=np.array([[0.5], [0.5]]), b1=np.array([[-0.5], [-1.0]]),
         W2=np.array([[2.0, 4.0]]), b2=np.array([[0.0]]),
     )  # fmt: skip
-    X, Y = np.array([[2.0]]), np.array([[1.0]])
+    X, Y = np.full((1, m), 2.0), np.ones((1, m))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no warnings for any finite input, the measures included
         floors = underflow_floors(params, X, Y)
     expected = {
-        "J": tiny, "dZ2": [[tiny]], "db2": [[tiny]],
-        "dZ1": [[2 * tiny], [0.0]], "db1": [[2 * tiny], [0.0]],
+        "J": tiny, "dZ2": np.full((1, m), tiny), "db2": [[tiny]],
+        "dZ1": np.tile([[2 * tiny], [0.0]], m), "db1": [[2 * tiny], [0.0]],
         "dW2": [[1.5 * tiny, 2.0 * tiny]], "dW1": [[4 * tiny], [0.0]],
     }  # fmt: skip
     assert floors.keys() == expected.keys()
     for name, value in expected.items():
-        np.testing.assert_array_equal(floors[name], value, err_msg=name)
+        np.testing.assert_allclose(floors[name], value, rtol=1e-15, atol=0, err_msg=name)
 
 
 def test_term_scaled_error_names_both_shapes_when_they_differ() -> None:

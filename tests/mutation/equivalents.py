@@ -28,4 +28,12 @@ TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
         "db2 = np.sum(dZ2, keepdims=True) / m  # Box 3: dJ/db[2] = (1/m) sum_i dZ[2](i)",
         _DB2,
     ),
+    "nn_numpy.check.measures.x__through_bias_and_weight_formulas__mutmut_14": (
+        '"db2": dZ2.sum(axis=None, keepdims=True) / m,',
+        _DB2.replace("dZ2", "the dZ2 bound"),
+    ),
+    "nn_numpy.check.measures.x__through_bias_and_weight_formulas__mutmut_16": (
+        '"db2": dZ2.sum(keepdims=True) / m,',
+        _DB2.replace("dZ2", "the dZ2 bound"),
+    ),
 }
