@@ -203,6 +203,7 @@ def test_underflow_floors_carry_tiny_through_the_backward_formulas_without_warni
     }  # fmt: skip
     assert floors.keys() == expected.keys()
     for name, value in expected.items():
+        assert np.shape(floors[name]) == np.shape(value), name
         np.testing.assert_allclose(floors[name], value, rtol=1e-15, atol=0, err_msg=name)
 
 
@@ -257,4 +258,5 @@ def test_error_scales_replace_every_term_by_its_absolute_value() -> None:
     scales = error_scales(params, X, Y)
     assert scales.keys() == expected.keys()
     for name, value in expected.items():
+        assert np.shape(scales[name]) == np.shape(value), name
         np.testing.assert_allclose(scales[name], value, rtol=1e-14, err_msg=name)

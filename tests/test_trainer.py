@@ -232,12 +232,15 @@ def test_default_chunk_size_counts_the_bytes_a_chunk_really_allocates_per_column
     assert default_chunk_size(n_x, n_h, dtype) == CACHE_BYTES // per_column
 
 
-def test_float32_trainer_sizes_chunks_for_float32_and_stores_n_x_plus_2_items_per_example() -> None:
+def test_float32_trainer_sizes_chunks_for_float32_and_keeps_n_x_plus_2_float32_items_per_example() -> (
+    None
+):
     n_x, n_h = 2, 5
     w = default_chunk_size(n_x, n_h, np.float32)
     X, Y = blobs(2 * w, n_x)
     trainer = Trainer(X, Y, random_params(n_x, n_h, seed=2), 0.1, dtype=np.float32)
     assert trainer.chunk_size == w  # not the (smaller) float64 chunk
-    # The O(m) data is [X; 1] and c = 1 - 2Y, nothing more, all float32: (n_x + 2) m items.
-    assert trainer._c.dtype == trainer._Xa_blocks.dtype == np.float32
+    # Every buffer is float32; the O(m) data is [X; 1] and c = 1 - 2Y: (n_x + 2) m items.
+    arrays = {k: v for k, v in vars(trainer).items() if isinstance(v, np.ndarray)}
+    assert {k: v.dtype for k, v in arrays.items()} == dict.fromkeys(arrays, np.float32)
     assert trainer._c.size + trainer._Xa_blocks.size == (n_x + 2) * 2 * w
