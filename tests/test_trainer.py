@@ -232,9 +232,7 @@ def test_default_chunk_size_counts_the_bytes_a_chunk_really_allocates_per_column
     assert default_chunk_size(n_x, n_h, dtype) == CACHE_BYTES // per_column
 
 
-def test_float32_trainer_sizes_chunks_for_float32_and_keeps_n_x_plus_2_float32_items_per_example() -> (
-    None
-):
+def test_float32_trainer_sizes_chunks_for_float32_and_allocates_only_float32() -> None:
     n_x, n_h = 2, 5
     w = default_chunk_size(n_x, n_h, np.float32)
     X, Y = blobs(2 * w, n_x)
