@@ -24,6 +24,7 @@ from nn_numpy.check.measures import (
     relative_error,
     term_scaled_error,
     underflow_floors,
+    worst_index,
 )
 from nn_numpy.check.oracles import BOUND_AUTOGRAD, BOUND_FD, OracleDisagreement, confirm
 from reference.cases import dataset_cases, random_cases
@@ -260,3 +261,12 @@ def test_error_scales_replace_every_term_by_its_absolute_value() -> None:
     for name, value in expected.items():
         assert np.shape(scales[name]) == np.shape(value), name
         np.testing.assert_allclose(scales[name], value, rtol=1e-14, err_msg=name)
+
+
+def test_worst_index_points_at_the_largest_difference_first_on_ties_in_float64() -> None:
+    assert worst_index([[4.0, 0.0]], [[4.0, 1.0]]) == (0, 1)  # |ours - ref|, not |ours + ref|
+    assert worst_index([2.0, 3.0, 3.0], [0.0, 0.0, 0.0]) == (1,)  # the first of equal ones
+    assert worst_index(np.zeros((0, 2)), np.zeros((0, 2))) == ()
+    # digits beyond float64 are not a difference (as in term_scaled_error): all equal, index 0
+    extended = np.longdouble(1) + np.longdouble(2) ** -60
+    assert worst_index(np.array([1.0, extended]), np.array([1.0, 1.0])) == (0,)
