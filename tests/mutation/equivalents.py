@@ -15,6 +15,11 @@ CATALOGUE_EQUIVALENTS: dict[str, str] = {}
 
 _DB2 = "dZ2 has one row: a sum over all axes with keepdims is the same (1, 1) array as over axis 1"
 
+_SCALE = (
+    "the threshold only picks how G = u * Xa is called (one ufunc call per row, or one broadcasting"
+    " call): both multiply the same elements, exactly, so every result is bit-identical"
+)
+
 TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
     "nn_numpy.network.x_sigmoid__mutmut_12": (
         "return np.where(z > 0, 1.0, e) / (1.0 + e)",
@@ -36,4 +41,6 @@ TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
         '"db2": dZ2.sum(keepdims=True) / m,',
         _DB2.replace("dZ2", "the dZ2 bound"),
     ),
+    "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_193": ("if n_x < 4:", _SCALE),
+    "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_194": ("if n_x <= 5:", _SCALE),
 }
