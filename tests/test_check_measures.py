@@ -270,3 +270,22 @@ def test_worst_index_points_at_the_largest_difference_first_on_ties_in_float64()
     # digits beyond float64 are not a difference (as in term_scaled_error): all equal, index 0
     extended = np.longdouble(1) + np.longdouble(2) ** -60
     assert worst_index(np.array([1.0, extended]), np.array([1.0, 1.0])) == (0,)
+    assert worst_index(np.array([1.0, 1.0]), np.array([1.0, extended])) == (0,)
+
+
+def test_relative_error_names_both_shapes_rounds_to_float64_and_is_zero_when_empty() -> None:
+    with pytest.raises(ValueError, match=r"shape mismatch: \(2,\) vs \(3,\)"):
+        relative_error(np.zeros(2), np.zeros(3))
+    assert relative_error(np.zeros((0, 2)), np.zeros((0, 2))) == 0.0
+    extended = np.longdouble(1) + np.longdouble(2) ** -60  # digits beyond float64: no error
+    assert relative_error(np.array([extended]), np.array([1.0])) == 0.0
+    assert relative_error(np.array([1.0]), np.array([extended])) == 0.0
+
+
+def test_worst_keeps_the_first_case_on_ties_and_records_an_unnamed_case_as_empty() -> None:
+    worst = Worst()
+    worst.update(1.0, "first", (0,))
+    worst.update(1.0, "second", (1,))
+    assert (worst.error, worst.case, worst.index) == (1.0, "first", (0,))
+    worst.update(2.0)
+    assert (worst.error, worst.case, worst.index) == (2.0, "", ())
