@@ -10,10 +10,10 @@ import socket
 import stat
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from test_check_cli import GOOD  # a correct user implementation, shared
 
 from nn_numpy.check import cli as check_cli
 from nn_numpy.cli import predict as predict_cli
@@ -24,21 +24,6 @@ from nn_numpy.resources import ResourceError, require_memory
 ROOT = Path(__file__).parents[1]
 BASIC = str(ROOT / "data" / "basic_dataset.csv")
 QUICK = ["--data-path", BASIC, "--epochs", "3", "--print-every", "0"]
-GOOD = textwrap.dedent(
-    """
-    import numpy as np
-
-    def gradients(W1, b1, W2, b2, X, Y):
-        m = X.shape[1]
-        Z1 = W1 @ X + b1
-        A1 = np.maximum(Z1, 0)
-        A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
-        dZ2 = A2 - Y
-        dZ1 = (W2.T @ dZ2) * (Z1 > 0)
-        return {"dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True),
-                "dW2": dZ2 @ A1.T / m, "db2": dZ2.mean(axis=1, keepdims=True)}
-    """
-)
 
 
 def _script(name: str) -> str:
