@@ -166,3 +166,33 @@ def test_relative_error_is_max_norm_ratio() -> None:
     assert relative_error([1e-3, 0.0], [0.0, 0.0]) == 1e-3  # all-zero ref: absolute error
     with pytest.raises(ValueError, match="shape"):
         relative_error(np.zeros((2, 1)), np.zeros((1, 2)))
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-6, float("nan"), -float("inf")])
+def test_a_step_that_is_not_positive_is_rejected_naming_its_value(eps: float) -> None:
+    params, X, Y = random_case(0, n_x=1, n_h=1, m=2)
+    with pytest.raises(ValueError) as info:
+        numerical_gradients(params, X, Y, eps=eps)
+    assert str(info.value) == f"eps must be positive, got {eps!r}"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.longdouble])
+@pytest.mark.parametrize("narrow", ["params", "X"])
+def test_every_evaluation_is_in_float64_whatever_the_inputs_dtype(dtype: type, narrow: str) -> None:
+    """float32 parameters are widened (their step is not rounded to float32), and longdouble
+    ones or inputs rounded to float64 (not evaluated in extended precision): the result is the
+    oracle's on the same float64 values, bit for bit."""
+    if np.finfo(dtype).eps == np.finfo(np.float64).eps:
+        pytest.skip("longdouble is float64 on this platform: nothing to round")
+    params, X, Y = random_case(1, n_x=2, n_h=3, m=5)
+    if narrow == "params":
+        given = Params(**{k: v.astype(dtype) for k, v in params.as_dict().items()})
+        X_given = X
+    else:
+        given, X_given = params, X.astype(dtype)
+    as_float64 = Params(**{k: np.asarray(v, np.float64) for k, v in given.as_dict().items()})
+    expected = numerical_gradients(as_float64, np.asarray(X_given, np.float64), Y)
+    got = numerical_gradients(given, X_given, Y)
+    for name, value in expected.items():
+        assert got[name].dtype == np.float64, name
+        np.testing.assert_array_equal(got[name], value, err_msg=name)

@@ -20,6 +20,12 @@ _SCALE = (
     " call): both multiply the same elements, exactly, so every result is bit-identical"
 )
 
+_Y64 = (
+    "Y's only use is compute_cost(cache, Y64), which converts Y to Z2's dtype itself"
+    " (np.asarray(Y, dtype=cache.Z2.dtype); Z2 is float64 from the float64 parameters and X):"
+    " every Y gives the same float64 labels, converted once here or per evaluation there"
+)
+
 TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
     "nn_numpy.network.x_sigmoid__mutmut_12": (
         "return np.where(z > 0, 1.0, e) / (1.0 + e)",
@@ -43,4 +49,12 @@ TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
     ),
     "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_193": ("if n_x < 4:", _SCALE),
     "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_194": ("if n_x <= 5:", _SCALE),
+    "nn_numpy.check.finite_differences.x_numerical_gradients__mutmut_18": (
+        "Y64 = np.asarray(Y, dtype=None)",
+        _Y64,
+    ),
+    "nn_numpy.check.finite_differences.x_numerical_gradients__mutmut_20": (
+        "Y64 = np.asarray(Y, )",
+        _Y64,
+    ),
 }

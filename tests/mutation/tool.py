@@ -68,6 +68,7 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_report_rows.py",
     ],
     "nn_numpy/check/finite_differences.py": [
+        "tests/test_finite_difference_stencils.py",
         "tests/test_finite_differences.py",
         "tests/test_autograd_formulas.py",
         "tests/test_check_measures.py",
