@@ -145,6 +145,7 @@ def test_gradients_and_cost_equal_readable_backward_to_1e12(n_h: int) -> None:
     seed=st.integers(0, 2**16),
 )
 @example(n_x=3, n_h=4, m=1, threads=1, seed=0)  # m = 1
+@example(n_x=2, n_h=3, m=1100, threads=2, seed=1)  # 3 blocks over 2 threads: one takes two
 def test_gradients_equal_readable_for_any_shape_block_split_and_thread_count(
     split_small_batches: None, n_x: int, n_h: int, m: int, threads: int, seed: int
 ) -> None:
