@@ -26,6 +26,11 @@ def test_every_catalogue_entry_applies_exactly_once_to_the_code_as_it_is() -> No
     assert len(CATALOGUE) >= 100
 
 
+def test_the_readme_states_the_catalogue_size_it_has() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"applies a catalogue of {len(CATALOGUE)} domain bugs" in readme
+
+
 def test_every_mutated_file_maps_to_test_files_that_exist() -> None:
     for path, tests in TESTS.items():
         assert (ROOT / path).is_file(), path
