@@ -51,10 +51,10 @@ class Kinked:
         return float(left(t) if clean else right(t)), clean
 
 
-def parabola_slope(t0: float, t1: float, t2: float, f: object = left) -> Fraction:
-    """d/dt at t0 of the parabola through (t_k, f(t_k)), exactly (Lagrange, in Fractions)."""
+def parabola_slope(t0: float, t1: float, t2: float) -> Fraction:
+    """d/dt at t0 of the parabola through (t_k, left(t_k)), exactly (Lagrange, in Fractions)."""
     t = [Fraction(v) for v in (t0, t1, t2)]
-    y = [Fraction(f(v)) for v in (t0, t1, t2)]  # type: ignore[operator]
+    y = [Fraction(left(v)) for v in t]
     return (
         y[0] * (2 * t[0] - t[1] - t[2]) / ((t[0] - t[1]) * (t[0] - t[2]))
         + y[1] * (t[0] - t[2]) / ((t[1] - t[0]) * (t[1] - t[2]))
