@@ -91,7 +91,12 @@ def main(argv: list[str] | None = None, out: Callable[[str], Any] = print) -> in
     )
     parser.add_argument("--random", type=int, default=20, help="random networks (default 20)")
     parser.add_argument("--saturated", type=int, default=20, help="saturated networks (default 20)")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the random cases")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed for the random cases (default 0; the saturated ones use seed + 1)",
+    )
     args = parser.parse_args(argv)
     cases = dataset_cases()
     cases += random_cases(args.random, args.seed)

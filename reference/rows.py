@@ -75,22 +75,38 @@ def network_rows(cases: Iterable[Case], with_fd: bool = True) -> dict[str, Row]:
     return rows
 
 
+# The closed forms' grids (tests/test_autograd_formulas.py checks on the same ones): z through
+# sigma's peak at 0 into both tails, where sigma'(+-40) ~ 4e-18 is still a normal float; a from
+# sigma(-30) ~ 9e-14 to 1 - 9e-14, where |dL/da| spans 1 .. 1e13; both labels.
+Z_GRID = np.linspace(-40.0, 40.0, 8001)
+A_GRID = sigmoid(np.linspace(-30.0, 30.0, 6001))
+LABELS = (0.0, 1.0)
+
+
+def sigma_prime_error(z: Array = Z_GRID) -> float:
+    """sigma'(z) = sigma(z)(1 - sigma(z)) against autograd of sigma: relative error."""
+    from reference.torch_reference import sigmoid_derivative
+
+    s = sigmoid(z)
+    return relative_error(s * (1.0 - s), sigmoid_derivative(z))
+
+
+def loss_derivative_error(label: float, a: Array = A_GRID) -> float:
+    """dL/da = (a - y) / (a (1 - a)) against autograd of L(a, y), y = ``label``; the error is
+    taken per entry (|dL/da| spans 1 .. 1e13; no cancellation occurs for y in {0, 1})."""
+    from reference.torch_reference import loss_derivative_wrt_output
+
+    ref = loss_derivative_wrt_output(a, label)  # y broadcast over a
+    return float(np.max(np.abs((a - label) / (a * (1.0 - a)) - ref) / np.abs(ref)))
+
+
 def piece_rows() -> dict[str, Row]:
     """sigma' and dL/da: the seed's closed forms against autograd of sigma and of L(a, y)."""
-    from reference.torch_reference import loss_derivative_wrt_output, sigmoid_derivative
-
-    z = np.linspace(-40.0, 40.0, 8001)
-    s = sigmoid(z)
     sigma_row = Row("sigma'")
-    sigma_row.autograd.update(relative_error(s * (1.0 - s), sigmoid_derivative(z)))
-    a = sigmoid(np.linspace(-30.0, 30.0, 6001))  # a in (1e-13, 1 - 1e-13)
+    sigma_row.autograd.update(sigma_prime_error())
     loss_row = Row("dL/da")
-    for label in (0.0, 1.0):
-        y = np.full_like(a, label)
-        ref = loss_derivative_wrt_output(a, y)
-        loss_row.autograd.update(
-            float(np.max(np.abs((a - y) / (a * (1.0 - a)) - ref) / np.abs(ref)))
-        )
+    for label in LABELS:
+        loss_row.autograd.update(loss_derivative_error(label))
     return {"sigma'": sigma_row, "dL/da": loss_row}
 
 
