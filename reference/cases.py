@@ -31,7 +31,7 @@ def dataset_cases(n_h: int = 5, seed: int = 42) -> list[Case]:
     return cases
 
 
-def random_cases(count: int, seed: int = 0, saturated: bool = False) -> list[Case]:
+def random_cases(count: int, seed: int, saturated: bool = False) -> list[Case]:
     """Random shapes (n_x 1..10, n_h 1..32, m 1..256), weights ~ N(0, 1) (1e1..1e3 if saturated)."""
     rng = np.random.default_rng(seed)
     cases = []

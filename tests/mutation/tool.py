@@ -77,19 +77,24 @@ GROUPS: dict[str, list[str]] = {
     # reference/, file by file (finite_differences.py and __main__.py only re-export and call:
     # mutmut mutates functions, and they have none)
     "reference/report.py": [
+        "tests/test_report_cli.py",
         "tests/test_autograd_report.py",
         "tests/test_check_readme.py",  # the README's report block: the layout, line by line
         "tests/test_check_measures.py",  # render: a failing row
     ],
     "reference/rows.py": [
         "tests/test_report_rows.py",
+        "tests/test_report_cli.py",
         "tests/test_autograd_report.py",
+        "tests/test_autograd_formulas.py",  # the sigma' and dL/da pieces
         "tests/test_check_measures.py",
         "tests/test_autograd_properties.py",
         "tests/test_autograd_edge_cases.py",
         "tests/test_seed_errata.py",
     ],
     "reference/cases.py": [
+        "tests/test_report_cases.py",
+        "tests/test_report_cli.py",
         "tests/test_report_rows.py",
         "tests/test_autograd_report.py",
         "tests/test_autograd_formulas.py",
@@ -99,6 +104,7 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_autograd_formulas.py",
         "tests/test_autograd_edge_cases.py",
         "tests/test_autograd_training.py",
+        "tests/test_report_rows.py",
         "tests/test_autograd_report.py",
         "tests/test_seed_errata.py",
         "tests/test_reported_numbers.py",
