@@ -43,7 +43,7 @@ def per_example_weight_gradients(
     params: ParamsLike, X: ArrayLike, Y: ArrayLike
 ) -> list[dict[str, Array]]:
     """For each example i alone: autograd dL(i)/dW1 and dL(i)/dW2 (one backward pass each)."""
-    X_arr, Y_arr = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    X_arr, Y_arr = np.asarray(X), np.asarray(Y)  # sliced per example; as_tensor makes float64
     out = []
     for i in range(X_arr.shape[1]):
         model = torch_model(params)

@@ -43,4 +43,5 @@ def test_5000_epochs_give_torch_identical_predictions_and_accuracy(trained):
     ours = predict(trained["ours"], X)
     theirs = trained["ref"].predict(Params(**trained["torch"]), X)
     np.testing.assert_array_equal(ours, theirs)
+    assert theirs.dtype == ours.dtype == np.int64  # labels, not probabilities rounded to floats
     assert np.mean(ours == Y) == np.mean(theirs == Y) > 0.9

@@ -47,6 +47,18 @@ TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
         '"db2": dZ2.sum(keepdims=True) / m,',
         _DB2.replace("dZ2", "the dZ2 bound"),
     ),
+    "reference.torch_reference.x__numpy_params__mutmut_12": (
+        '"b1": model[0].bias.detach().numpy().reshape(-2, 1).copy(),',
+        "NumPy reads any negative dimension of reshape as the inferred one, like -1",
+    ),
+    "reference.torch_reference.x__cost__mutmut_6": (
+        "return torch.nn.functional.binary_cross_entropy_with_logits(model(X), Y, )",
+        'reduction="mean" is the default of binary_cross_entropy_with_logits (stated for J = mean)',
+    ),
+    "reference.torch_reference.x_train_sgd__mutmut_12": (
+        "optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, )",
+        "momentum=0 is the default of torch.optim.SGD (stated: plain gradient descent)",
+    ),
     "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_193": ("if n_x < 4:", _SCALE),
     "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_194": ("if n_x <= 5:", _SCALE),
     "nn_numpy.check.finite_differences.x_numerical_gradients__mutmut_18": (
