@@ -47,6 +47,11 @@ TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
         '"db2": dZ2.sum(keepdims=True) / m,',
         _DB2.replace("dZ2", "the dZ2 bound"),
     ),
+    "reference.rows.x_errors__mutmut_42": (
+        "scales, floors = error_scales(params, X, Y), underflow_floors(params, X, None)",
+        "underflow_floors never reads Y (the floors follow from tiny, the weights and X); Y is in"
+        " its signature to match error_scales",
+    ),
     "reference.torch_reference.x__numpy_params__mutmut_12": (
         '"b1": model[0].bias.detach().numpy().reshape(-2, 1).copy(),',
         "NumPy reads any negative dimension of reshape as the inferred one, like -1",
