@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nn_numpy import Params, backward, compute_cost, forward, init_params, train
+from nn_numpy import Params, backward, compute_cost, forward, init_params, predict, train
+from reference.finite_differences import relative_error
 from reference.report import BOUND_AUTOGRAD, QUANTITIES, errors, random_batch, random_params
 
 
@@ -102,3 +103,30 @@ def test_cost_keeps_full_relative_precision_for_a_confident_correct_prediction(t
     assert J == pytest.approx(
         torch_ref.autograd_gradients(params, X, Y).cost, rel=BOUND_AUTOGRAD, abs=0.0
     )
+
+
+def test_torch_reference_predictions_are_our_int64_labels_on_random_networks(torch_ref):
+    """Fast check of the torch reference's predict (the 5000-epoch test is the slow one)."""
+    rng = np.random.default_rng(8)
+    for _ in range(3):
+        X, _ = random_batch(rng, 3, 60)
+        drawn = random_params(rng, 3, 4, 1.0)
+        # b2 centres the logits at their median, so both classes are predicted
+        b2 = -np.median(forward(Params(drawn.W1, drawn.b1, drawn.W2, np.zeros((1, 1))), X).Z2)
+        params = Params(drawn.W1, drawn.b1, drawn.W2, np.full((1, 1), b2))
+        theirs = torch_ref.predict(params, X)
+        assert theirs.shape == (1, 60) and theirs.dtype == np.int64
+        assert set(np.unique(theirs)) == {0, 1}  # both classes: a constant answer cannot pass
+        np.testing.assert_array_equal(theirs, predict(params, X))
+
+
+def test_a_few_torch_sgd_steps_end_where_our_gradient_descent_ends(torch_ref):
+    """Fast check of the torch reference's train_sgd: 3 steps of lr 0.5, far from the start."""
+    rng = np.random.default_rng(9)
+    X, Y = random_batch(rng, 3, 40)
+    initial = random_params(rng, 3, 4, 1.0)
+    ours, _ = train(X, Y, initial, 0.5, 3)
+    theirs = torch_ref.train_sgd(initial, X, Y, 0.5, 3)
+    for name in ("W1", "b1", "W2", "b2"):
+        assert not np.array_equal(ours[name], initial[name]), f"{name} did not move"
+        assert relative_error(theirs[name], ours[name]) <= BOUND_AUTOGRAD, name
