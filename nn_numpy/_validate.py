@@ -22,6 +22,8 @@ def check_problem(X: Array, Y: Array, params: Params, dtype: DTypeLike) -> tuple
     n_x, m = X.shape
     if Y.shape != (1, m):
         raise ValueError(f"Y must have shape (1, {m}), got {Y.shape}")
+    if np.ndim(params.W1) != 2:
+        raise ValueError(f"params.W1 must have shape (n_h, {n_x}), got {np.shape(params.W1)}")
     n_h = params.W1.shape[0]
     expected = {"W1": (n_h, n_x), "b1": (n_h, 1), "W2": (1, n_h), "b2": (1, 1)}
     for name, shape in expected.items():

@@ -242,3 +242,39 @@ def test_float32_trainer_sizes_chunks_for_float32_and_allocates_only_float32() -
     arrays = {k: v for k, v in vars(trainer).items() if isinstance(v, np.ndarray)}
     assert {k: v.dtype for k, v in arrays.items()} == dict.fromkeys(arrays, np.float32)
     assert trainer._c.size + trainer._Xa_blocks.size == (n_x + 2) * 2 * w
+
+
+def test_params_snapshot_shares_no_memory_with_the_trainer_so_later_steps_leave_it_alone() -> None:
+    X, Y = blobs(50)
+    trainer = Trainer(X, Y, random_params(2, 4, 0), 0.1)
+    snapshot = trainer.params
+    before = {name: snapshot[name].copy() for name in PARAM_NAMES}
+    trainer.step()
+    for name in PARAM_NAMES:
+        np.testing.assert_array_equal(snapshot[name], before[name])  # the step moved all four
+        assert not np.array_equal(trainer.params[name], before[name])
+
+
+def test_float32_trainer_cost_is_a_float32_number() -> None:
+    # The docstring's claim: J is computed entirely in the training dtype, the mean included.
+    X, Y = blobs(7)  # m = 7: x / 7 in float64 is almost never a float32 number
+    costs = [Trainer(X, Y, random_params(2, 3, s), 0.1, dtype=np.float32).cost() for s in range(5)]
+    assert all(float(np.float32(c)) == c for c in costs)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble, np.complex128])
+def test_trainer_accepts_only_float32_and_float64(dtype) -> None:
+    X, Y = blobs(10)
+    with pytest.raises(ValueError, match="dtype must be float32 or float64"):
+        Trainer(X, Y, init_params(2, 4, seed=0), 0.1, dtype=dtype)
+
+
+@pytest.mark.parametrize("name", PARAM_NAMES)
+@pytest.mark.parametrize("bad_shape", [(1,), ()])
+def test_a_parameter_of_the_wrong_shape_is_rejected_by_name(name: str, bad_shape) -> None:
+    # (1,) and () broadcast into the Trainer's buffers, so only the check catches them.
+    X, Y = blobs(10)
+    p = init_params(2, 1, seed=0).as_dict()  # n_h = 1: every right shape has one element per row
+    p[name] = np.full(bad_shape, 0.5)
+    with pytest.raises(ValueError, match=rf"params\.{name} must have shape"):
+        Trainer(X, Y, Params(**p), 0.1)
