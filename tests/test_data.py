@@ -208,3 +208,16 @@ def test_train_test_split_rejects_an_empty_train_set(m: int, test_size: float) -
 def test_train_test_split_rejects_test_size_outside_unit_interval(test_size: float) -> None:
     with pytest.raises(DataError, match="between 0 and 1"):
         train_test_split(np.zeros((1, 5)), np.zeros((1, 5)), test_size, seed=0)
+
+
+def test_a_nul_byte_past_the_first_read_chunk_is_reported_at_its_file_line(tmp_path):
+    from nn_numpy.reader import _CHUNK
+
+    rows = "1,0\n" * (_CHUNK // 4 + 1000)  # the NUL lands in the second chunk read
+    text = "x,label\n" + rows + "2,\x001\n"
+    path = tmp_path / "nul.csv"
+    path.write_bytes(text.encode())
+    line = text.count("\n", 0, text.index("\x00")) + 1  # 1-based line of the NUL
+    assert text.index("\x00") > _CHUNK
+    with pytest.raises(DataError, match=rf", line {line}: NUL byte"):
+        load_table(path)

@@ -227,3 +227,16 @@ def test_inconsistent_model_file_says_what_is_wrong(model_file, changes, expecte
     message = _load_error(model_file)
     assert "is inconsistent" in message
     assert expected in message
+
+
+def test_save_model_stores_the_parameters_in_the_requested_dtype(tmp_path):
+    # Parameters trained in float64 and saved as a float32 model: the file holds float32
+    # values (each float64 rounded once), as its "dtype" entry says, and loads as such.
+    params = init_params(3, 4, seed=5)
+    path = tmp_path / "m.npz"
+    save_model(path, params, Standardizer.identity(3), np.float32)
+    with np.load(path) as stored:
+        assert {stored[k].dtype for k in ("W1", "b1", "W2", "b2")} == {np.dtype(np.float32)}
+    model = load_model(path)
+    for k in ("W1", "b1", "W2", "b2"):
+        assert np.array_equal(model.params[k], params[k].astype(np.float32))
