@@ -123,3 +123,11 @@ def test_a_column_name_too_long_to_store_is_refused_before_training(tmp_path, ca
     code, out, err = run_cli(["--data-path", str(data), "--epochs", "5"], capsys)
     assert (code, out) == (2, "")
     assert "line 1, column 2: the column name is longer than 4096 characters" in err
+
+
+def test_a_feature_column_named_twice_in_prediction_data_is_refused(tmp_path, capsys):
+    # Which of the two x1 columns is the feature? Neither guess is safe: exit 2, one line.
+    model = _model(tmp_path, capsys, "x1,x2,y")
+    code, out, err = _predict(model, tmp_path, "x1,x2,x1\n1,2,3\n4,5,6\n", capsys)
+    assert (code, out) == (2, "")
+    assert "line 1: a column name appears twice" in err and err.count("\n") == 1

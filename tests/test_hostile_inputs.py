@@ -287,3 +287,16 @@ def test_a_test_example_whose_output_overflows_is_reported_not_counted_as_class_
         "data for the trained network's output to be computed (it overflows float64); remove "
         "or rescale them\n"
     )
+
+
+def test_an_initial_cost_overflow_names_the_feature_column_with_the_largest_values(
+    tmp_path, capsys
+):
+    # x1 and x2 are ordinary, x3 reaches 1.7e308: the message must name x3, the column to fix.
+    path = tmp_path / "huge_last.csv"
+    signs = [1, -1, 1, -1, 1, 1, -1, -1, 1, -1]
+    rows = "".join(f"{i},{i % 3},{s * 1.7e308},{i % 2}\n" for i, s in enumerate(signs))
+    path.write_text("x1,x2,x3,label\n" + rows, encoding="utf-8")
+    err = _fails(["--data-path", str(path), "--no-standardize", "--epochs", "5"], capsys)
+    assert "the cost cannot be computed at the initial parameters" in err
+    assert "column 'x3' reaches 1.7e+308" in err

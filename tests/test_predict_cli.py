@@ -224,19 +224,6 @@ def test_reader_closing_the_pipe_early_ends_quietly(setup, tmp_path, monkeypatch
         stdout.file.close()
 
 
-def test_a_probability_of_exactly_one_half_is_class_1(tmp_path, capsys):
-    # W2 = 0 and b2 = 0 make Z2 = 0, so every P(y = 1 | x) is sigma(0) = 0.5 exactly, and
-    # the documented rule (class 1 where P >= 0.5) puts every row in class 1.
-    p = init_params(2, 3, seed=0)
-    flat = type(p)(W1=p.W1, b1=p.b1, W2=np.zeros_like(p.W2), b2=np.zeros_like(p.b2))
-    model_path = tmp_path / "flat.npz"
-    save_model(model_path, flat, Standardizer.identity(2), np.float64, Columns(("x1", "x2"), "y"))
-    data = _write_csv(tmp_path / "d.csv", np.array([[1.0, 2.0], [-3.0, 0.5]]), "x1,x2")
-    assert main(["--model", str(model_path), "--data-path", str(data)]) == 0
-    proba, classes = _parse(capsys.readouterr().out, np.float64)
-    assert np.all(proba == 0.5) and np.all(classes == 1)
-
-
 def test_of_several_rows_whose_output_overflows_the_error_names_the_first(setup, tmp_path, capsys):
     model_path, *_ = setup
     data = tmp_path / "d.csv"  # rows at lines 3 and 5 overflow (x2's std is ~0.1)

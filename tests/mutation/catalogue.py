@@ -42,6 +42,8 @@ _KERNELS = "nn_numpy/_numba_kernels.py"
 _TORCH = "reference/torch_reference.py"
 _ROWS = "reference/rows.py"
 _REPORT = "reference/report.py"
+_VALIDATE = "nn_numpy/_validate.py"
+_COLUMNS = "nn_numpy/columns.py"
 
 _AUTOGRAD = [
     "tests/test_seed_errata.py",
@@ -89,6 +91,12 @@ TESTS: dict[str, list[str]] = {
     ],
     # the numba backend: only its own tests run it (NN_NUMPY_REQUIRE_NUMBA=1 in tox -e mutation,
     # so they fail rather than skip without numba); each kernel mutant recompiles (10-30 s)
+    _VALIDATE: ["tests/test_trainer.py", "tests/test_numba_backend.py"],
+    _COLUMNS: [
+        "tests/test_column_matching.py",
+        "tests/test_predict_cli.py",
+        "tests/test_model_io.py",
+    ],
     _FAST: ["tests/test_numba_backend.py"],
     _KERNELS: ["tests/test_numba_backend.py"],
     _READER: [
@@ -146,6 +154,7 @@ TESTS: dict[str, list[str]] = {
     ],
     _MEASURES: [
         "tests/test_check_measures.py",
+        "tests/test_cost_error_scale.py",
         *_CHECK[1:],
         *_AUTOGRAD,
         "tests/test_finite_differences.py",
@@ -166,12 +175,14 @@ TESTS: dict[str, list[str]] = {
         "tests/test_autograd_gate.py",
     ],
     _ROWS: [
+        "tests/test_report_pieces.py",
         "tests/test_report_rows.py",
         "tests/test_autograd_report.py",
         *_AUTOGRAD,
         "tests/test_check_readme.py",
     ],
     _REPORT: [
+        "tests/test_report_pieces.py",
         "tests/test_autograd_report.py",
         *_AUTOGRAD,
         "tests/test_check_readme.py",
@@ -625,5 +636,50 @@ CATALOGUE: list[Mutant] = [
        "errors(case.params, case.X, case.Y, scaled=case.saturated)",
        "errors(case.params, case.X, case.Y, scaled=True)",
        "every case measured term-scaled (weaker for ordinary networks)"),
+    # ------------------------------------------------------------ found by a blind red-team pass
+    _m("trainer-params-b1-aliased", _TRAINER,
+       "b1=self._W1aa[:n_h, n_x:].copy(),", "b1=self._W1aa[:n_h, n_x:],",
+       "Trainer.params hands out a view of b1: the next step changes the caller's snapshot"),
+    _m("validate-dtype-any-float", _VALIDATE,
+       "if dt not in (np.dtype(np.float32), np.dtype(np.float64)):", "if dt.kind != \"f\":",
+       "the Trainer's dtype check accepts float16 and long double"),
+    _m("validate-b2-shape-unchecked", _VALIDATE,
+       "\"W2\": (1, n_h), \"b2\": (1, 1)}", "\"W2\": (1, n_h)}",
+       "b2's shape not checked: a (1,) or () b2 broadcasts in silently"),
+    _m("ref-dlda-row-signed-ratio", _ROWS,
+       "- ref) / np.abs(ref)))", "- ref) / ref))",
+       "dL/da row divides by the signed reference: errors for y = 1 (ref < 0) come out negative"),
+    _m("ref-dlda-row-one-label", _ROWS,
+       "for label in (0.0, 1.0):", "for label in (0.0,):",
+       "dL/da row checks y = 0 only"),
+    _m("ref-sigma-row-narrow-range", _ROWS,
+       "z = np.linspace(-40.0, 40.0, 8001)", "z = np.linspace(-1.0, 1.0, 8001)",
+       "sigma' row compares only the middle of the sigmoid, not its tails"),
+    _m("ref-report-exit-ignores-erratum", _REPORT,
+       "ok = all(row.passed() for row in rows) and erratum > BOUND_AUTOGRAD",
+       "ok = all(row.passed() for row in rows)",
+       "report exits 0 although the seed's box 2 is no longer told apart"),
+    _m("reader-nul-line-within-chunk", _READER,
+       "line = newlines + chunk.count(b\"\\n\", 0, nul) + 1",
+       "line = chunk.count(b\"\\n\", 0, nul) + 1",
+       "NUL byte's line counted from the start of the 1 MiB read chunk, not of the file"),
+    _m("model-save-params-not-cast", _MODEL_IO,
+       "{k: np.asarray(v, dtype=dtype) for k, v in params.as_dict().items()}",
+       "{k: np.asarray(v) for k, v in params.as_dict().items()}",
+       "save_model writes float64 parameters into a model whose dtype entry says float32"),
+    _m("cli-predict-error-names-last-row", _PREDICT_CLI,
+       "table.where(int(e.columns[0]))", "table.where(int(e.columns[-1]))",
+       "of several rows whose output overflows, the error names the last, not the first"),
+    _m("ref-cost-scale-max-not-mean", _MEASURES,
+       "M_J = float(np.mean(softplus", "M_J = float(np.max(softplus",
+       "J's term scale the largest example's instead of the mean: up to m times too lenient"),
+    _m("cli-initial-cost-names-wrong-column", _INPUTS,
+       "j = int(np.argmax(np.max(np.abs(data.inputs), axis=1)))",
+       "j = int(np.argmax(np.max(np.abs(data.inputs), axis=0))) % data.n_x",
+       "the initial-cost error names a column found along the examples' axis"),
+    _m("cols-duplicate-prediction-column-accepted", _COLUMNS,
+       "if missing or unexpected or len(index) != len(table.columns):",
+       "if missing or unexpected:",
+       "prediction data naming a feature twice is matched to the last of the two"),
 ]
 # fmt: on
