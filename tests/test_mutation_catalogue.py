@@ -168,3 +168,33 @@ def test_score_counts_timeouts_as_killed_and_leaves_equivalents_out() -> None:
     line, score = summary("x", ["killed", "timeout", "survived", "equivalent"], 60.0)
     assert score == pytest.approx(100 * 2 / 3)
     assert "killed 2 (timeout 1), survived 1, equivalent 1" in line
+
+
+class _ScriptedWorker:
+    """A stand-in for runner.Worker whose clean runs exit with the given statuses in turn."""
+
+    def __init__(self, codes: list[int]) -> None:
+        self.codes = codes
+        self.calls = 0
+
+    def pytest(self, args: list[str], name: str, timeout: float) -> tuple[int, float]:
+        self.calls += 1
+        return self.codes.pop(0), 1.5
+
+    def first_failure(self, name: str) -> str:
+        return f"FAILED tests/test_x.py::test_flaky (run {self.calls})"
+
+
+def test_a_clean_run_that_fails_once_is_retried_and_the_failing_test_named() -> None:
+    lines: list[str] = []
+    pool = runner._Pool([], lines.append)
+    worker = _ScriptedWorker([1, 0])
+    assert pool.clean_seconds(worker, ["tests"]) == 1.5  # type: ignore[arg-type]
+    assert worker.calls == 2
+    assert "second try" in lines[0] and "test_flaky (run 1)" in lines[0]
+
+
+def test_a_clean_run_that_fails_twice_stops_the_run_naming_the_failing_test() -> None:
+    pool = runner._Pool([], print)
+    with pytest.raises(RuntimeError, match=r"twice .*test_flaky \(run 2\)"):
+        pool.clean_seconds(_ScriptedWorker([1, 1]), ["tests"])  # type: ignore[arg-type]
