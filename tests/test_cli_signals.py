@@ -59,6 +59,16 @@ STATUS = {signal.SIGTERM: 143, signal.SIGINT: 130}
 MESSAGE = {signal.SIGTERM: "terminated", signal.SIGINT: "interrupted"}
 
 
+def _default_dispositions() -> None:
+    """In the child before exec: SIGINT and SIGTERM at their defaults, as in a terminal.
+
+    These tests are about a program started normally. A suite run as a background job
+    (``cmd &`` in a script, ``nohup``) hands SIGINT down ignored, and the CLI rightly keeps
+    it ignored (``test_an_ignored_sigint_stays_ignored``)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def interrupt(point: str, program: str, argv: list[str], signum: int, workdir: Path) -> str:
     """Run the child until it pauses, send ``signum``; return its stderr after the pause.
 
@@ -71,6 +81,7 @@ def interrupt(point: str, program: str, argv: list[str], signum: int, workdir: P
         stderr=subprocess.PIPE,
         text=True,
         cwd=workdir,
+        preexec_fn=_default_dispositions,
     )
     try:
         assert child.stderr is not None
