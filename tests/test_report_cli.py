@@ -42,7 +42,7 @@ def test_help_names_the_command_its_summary_and_what_each_option_selects(capsys,
     assert re.search(r"--seed SEED\s+seed for the random cases \(default \d+; the saturated", text)
 
 
-def test_the_report_runs_with_the_defaults_its_help_states(capsys, monkeypatch):
+def test_the_report_runs_with_the_defaults_its_help_states(torch_ref, capsys, monkeypatch):
     text = _help(capsys, monkeypatch)
     n_random = int(re.search(r"random networks \(default (\d+)\)", text)[1])  # type: ignore[index]
     n_sat = int(re.search(r"saturated networks \(default (\d+)\)", text)[1])  # type: ignore[index]
@@ -61,7 +61,7 @@ def test_the_report_runs_with_the_defaults_its_help_states(capsys, monkeypatch):
     assert f"+ {n_random} random networks" in out and f"+ {n_sat} saturated random" in out
 
 
-def test_the_report_is_the_rows_of_the_cases_its_options_select():
+def test_the_report_is_the_rows_of_the_cases_its_options_select(torch_ref):
     status, out = _run(["--random", "2", "--saturated", "1", "--seed", "3"])
     cases = dataset_cases() + random_cases(2, 3) + random_cases(1, 4, saturated=True)
     rows = [*network_rows(cases).values(), *piece_rows().values()]
@@ -102,13 +102,13 @@ def test_an_erratum_no_larger_than_the_bound_is_reported_not_caught(erratum):
 
 
 @pytest.mark.parametrize("erratum", [report.BOUND_AUTOGRAD, 0.0])
-def test_the_report_exits_1_when_the_seed_erratum_is_not_caught(monkeypatch, erratum):
+def test_the_report_exits_1_when_the_seed_erratum_is_not_caught(torch_ref, monkeypatch, erratum):
     monkeypatch.setattr(report, "seed_box2_literal_error", lambda case: erratum)
     status, out = _run(["--random", "1", "--saturated", "1"])
     assert status == 1 and out.endswith("NOT caught") and "FAIL" not in out
 
 
-def test_a_vacuous_error_measure_fails_the_report_instead_of_passing_it(monkeypatch):
+def test_a_vacuous_error_measure_fails_the_report_instead_of_passing_it(torch_ref, monkeypatch):
     # every comparison "agrees" if the measure always says 0, the seed's erratum included
     monkeypatch.setattr(reference.rows, "relative_error", lambda mine, ref: 0.0)
     status, out = _run(["--random", "1", "--saturated", "1"])
