@@ -311,6 +311,25 @@ def test_init_params_is_deterministic_per_seed() -> None:
     assert not a.b1.any() and not a.b2.any()  # biases start at zero
 
 
+def test_init_params_draws_w1_then_w2_from_default_rng_of_the_seed() -> None:
+    """The documented contract: ``np.random.default_rng(seed)``, W1 drawn first as (n_h, n_x),
+    then W2 as (1, n_h); the expected arrays are those draws scaled by sqrt(2/n_x), sqrt(1/n_h).
+    A legacy ``RandomState``, a swapped draw order or W1 drawn as (n_x, n_h) and transposed all
+    give deterministic, He-scaled parameters of the right shapes, and differ here."""
+    n_x, n_h, seed = 3, 7, 11
+    rng = np.random.default_rng(seed)
+    W1 = rng.standard_normal((n_h, n_x)) * np.sqrt(2.0 / n_x)
+    W2 = rng.standard_normal((1, n_h)) * np.sqrt(1.0 / n_h)
+    p = init_params(n_x, n_h, seed=seed)
+    np.testing.assert_array_equal(p.W1, W1)
+    np.testing.assert_array_equal(p.W2, W2)
+
+
+def test_init_params_defaults_to_float64() -> None:
+    p = init_params(3, 4, seed=1)
+    assert all(p[name].dtype == np.float64 for name in ("W1", "b1", "W2", "b2"))
+
+
 def test_init_params_is_he_scaled() -> None:
     """Var W1 = 2/n_x (He), Var W2 = 1/n_h. The sample variance of N normal draws has relative
     standard error sqrt(2/N): 0.0032 for W1 (200 000 draws), 0.0071 for W2 (40 000); the bounds
