@@ -130,3 +130,22 @@ def test_a_few_torch_sgd_steps_end_where_our_gradient_descent_ends(torch_ref):
     for name in ("W1", "b1", "W2", "b2"):
         assert not np.array_equal(ours[name], initial[name]), f"{name} did not move"
         assert relative_error(theirs[name], ours[name]) <= BOUND_AUTOGRAD, name
+
+
+def test_the_torch_oracle_restores_the_callers_thread_count_after_each_call(torch_ref):
+    """Each oracle call runs torch on one thread (``one_thread``) and must hand back the
+    caller's setting: 3 is set here (a count neither 1 nor a likely default), then restored."""
+    import torch
+
+    before = torch.get_num_threads()
+    rng = np.random.default_rng(0)
+    X, Y = random_batch(rng, 2, 4)
+    params = random_params(rng, 2, 3, 1.0)
+    try:
+        torch.set_num_threads(3)
+        torch_ref.autograd_gradients(params, X, Y)
+        assert torch.get_num_threads() == 3
+        torch_ref.train_sgd(params, X, Y, learning_rate=0.1, epochs=1)
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)
