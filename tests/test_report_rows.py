@@ -123,6 +123,22 @@ def test_a_dL_da_reference_wrong_for_one_label_fails_the_loss_row(torch_ref, mon
     assert row.autograd.error == pytest.approx(OFF, rel=1e-3) and not row.passed()
 
 
+def test_the_dL_da_error_is_per_entry_so_a_wrong_smallest_derivative_fails_the_loss_row(
+    torch_ref, monkeypatch
+):
+    """|dL/da| spans 1 .. 1e13 on A_GRID: a reference off by OFF only where |dL/da| is smallest
+    (~1) is an error of OFF per entry, but ~OFF/1e13 measured against the largest entry."""
+    right = torch_ref.loss_derivative_wrt_output
+
+    def wrong_at_smallest(a, y):
+        ref = right(a, y)
+        return np.where(np.abs(ref) == np.min(np.abs(ref)), ref * (1 + OFF), ref)
+
+    monkeypatch.setattr(torch_ref, "loss_derivative_wrt_output", wrong_at_smallest)
+    row = piece_rows()["dL/da"]
+    assert row.autograd.error == pytest.approx(OFF, rel=1e-3) and not row.passed()
+
+
 def test_the_pieces_grids_reach_both_tails_the_peak_and_both_labels():
     assert Z_GRID.min() == -40.0 and Z_GRID.max() == 40.0 and 0.0 in Z_GRID
     assert np.diff(Z_GRID).max() == pytest.approx(0.01)
