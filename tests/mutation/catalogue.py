@@ -666,5 +666,19 @@ CATALOGUE: list[Mutant] = [
        "if missing or unexpected or len(index) != len(table.columns):",
        "if missing or unexpected:",
        "prediction data naming a feature twice is matched to the last of the two"),
+    # ------------------------------------------------------- found by a second blind red-team pass
+    _m("net-init-legacy-randomstate", _NETWORK,
+       "rng = np.random.default_rng(seed)", "rng = np.random.RandomState(seed)",
+       "init_params draws from the legacy RandomState, not the documented default_rng(seed)"),
+    _m("net-init-default-float32", _NETWORK,
+       "seed: int, dtype: DTypeLike = np.float64) -> Params",
+       "seed: int, dtype: DTypeLike = np.float32) -> Params",
+       "init_params defaults to float32 parameters instead of float64"),
+    _m("autograd-thread-count-not-restored", _CHECK_AUTOGRAD,
+       "        torch.set_num_threads(before)", "        pass",
+       "one_thread leaves torch on one thread after the oracle returns"),
+    _m("ref-dLda-error-normwise", _ROWS,
+       "- ref) / np.abs(ref)))", "- ref) / np.max(np.abs(ref))))",
+       "dL/da's error measured against its largest entry: a wrong entry near 1 hides under 1e13"),
 ]
 # fmt: on
