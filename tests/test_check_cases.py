@@ -55,3 +55,14 @@ def test_the_families_cover_m_1_saturation_dead_units_and_both_signs_of_Z2():
         assert np.max(np.abs(forward(case.params, case.X).Z2)) <= MAX_LOGIT * (1 + 1e-12)
     mixed = [c for c in CASES if np.ptp(np.sign(forward(c.params, c.X).Z2)) == 2]
     assert len(mixed) >= 4  # a mask on Z2 instead of Z1 shows there
+
+
+def test_random_params_draw_every_entry_biases_included_from_n_0_scale_squared():
+    """The docstring's claim, entry for entry: W1, b1, W2, b2 are ``scale`` times the same
+    generator's standard normal draws in that order (zero biases would leave every Z1 = W1 X)."""
+    n_x, n_h, scale = 3, 4, 7.0
+    draws = np.random.default_rng(5)
+    expected = [scale * draws.standard_normal(s) for s in ((n_h, n_x), (n_h, 1), (1, n_h), (1, 1))]
+    params = cases_module.random_params(np.random.default_rng(5), n_x, n_h, scale)
+    for name, value in zip(("W1", "b1", "W2", "b2"), expected, strict=True):
+        np.testing.assert_array_equal(params[name], value)

@@ -44,6 +44,7 @@ _ROWS = "reference/rows.py"
 _REPORT = "reference/report.py"
 _VALIDATE = "nn_numpy/_validate.py"
 _COLUMNS = "nn_numpy/columns.py"
+_CHECK_CASES = "nn_numpy/check/cases.py"
 
 _AUTOGRAD = [
     "tests/test_seed_errata.py",
@@ -98,6 +99,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_model_io.py",
     ],
     _FAST: ["tests/test_numba_backend.py"],
+    _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
     _KERNELS: ["tests/test_numba_backend.py"],
     _READER: [
         "tests/test_data.py",
@@ -680,5 +682,8 @@ CATALOGUE: list[Mutant] = [
     _m("ref-dLda-error-normwise", _ROWS,
        "- ref) / np.abs(ref)))", "- ref) / np.max(np.abs(ref))))",
        "dL/da's error measured against its largest entry: a wrong entry near 1 hides under 1e13"),
+    _m("check-cases-random-biases-zero", _CHECK_CASES,
+       "b1=scale * rng.standard_normal((n_h, 1)),", "b1=np.zeros((n_h, 1)),",
+       "random cases start with b1 = 0 (every Z1 = W1 X) though the docstring draws every entry"),
 ]
 # fmt: on
