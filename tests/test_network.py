@@ -325,11 +325,6 @@ def test_init_params_draws_w1_then_w2_from_default_rng_of_the_seed() -> None:
     np.testing.assert_array_equal(p.W2, W2)
 
 
-def test_init_params_defaults_to_float64() -> None:
-    p = init_params(3, 4, seed=1)
-    assert all(p[name].dtype == np.float64 for name in ("W1", "b1", "W2", "b2"))
-
-
 def test_init_params_is_he_scaled() -> None:
     """Var W1 = 2/n_x (He), Var W2 = 1/n_h. The sample variance of N normal draws has relative
     standard error sqrt(2/N): 0.0032 for W1 (200 000 draws), 0.0071 for W2 (40 000); the bounds
