@@ -6,14 +6,14 @@
 * Plain ``pytest`` (paths from ``testpaths``) runs tests/ and the benchmarks with benchmarking
   disabled (``--benchmark-disable``: each benchmarked call runs once, untimed), so every test
   environment runs their correctness checks; ``pytest benchmarks`` runs them with timing, as asked.
-* The header and the saved JSON (``machine_info``) name the CPU, the BLAS and the library versions.
+* The header and the saved JSON (``machine_info``) name the CPU with its avx2 / fma / avx512f
+  flags and numba's compile target (``benchmarks/machine.py``), the BLAS and the library versions.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import platform
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from benchmarks.gates import Gate, GatePlugin
+from benchmarks.machine import cpu_info, describe, numba_target
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "large_dataset.csv"
@@ -71,13 +72,8 @@ def load_data() -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+    """The CPU's model name, its avx2 / fma / avx512f flags and numba's compile target."""
+    return describe(cpu_info(), numba_target())
 
 
 def blas_info() -> str:
@@ -153,6 +149,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 @pytest.hookimpl(optionalhook=True)  # defined by pytest-benchmark, which may be absent
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
     machine_info["cpu_model"] = cpu_model()
+    machine_info["cpu_flags"] = cpu_info()["flags"]  # e.g. {"avx2": True, "avx512f": False}
+    machine_info["numba_target"] = numba_target()  # {"cpu": ..., "flags": ...} or None
     machine_info["blas"] = blas_info()
     machine_info["versions"] = versions()
     machine_info["pins"] = pins()
