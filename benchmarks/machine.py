@@ -13,6 +13,7 @@ actually used back from the generated assembly.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -115,6 +116,18 @@ def measure_vector_bits(env: dict[str, str] | None = None) -> dict[str, int]:
             cwd=root, capture_output=True, text=True, check=True,
         )  # fmt: skip
     return dict(json.loads(run.stdout))
+
+
+@functools.cache
+def host_vector_bits() -> dict[str, int]:
+    """measure_vector_bits for this process's target, measured once (about 20 s of compiling)."""
+    return measure_vector_bits()
+
+
+def record_vector_bits(benchmark: Any, kernel: str) -> None:
+    """The width of ``kernel``'s code ("floor", "step float64" ...) into a timed run's JSON."""
+    if not benchmark.disabled:
+        benchmark.extra_info["vector_bits"] = host_vector_bits()[kernel]
 
 
 def describe(info: dict[str, Any], target: dict[str, str] | None) -> str:

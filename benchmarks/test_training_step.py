@@ -14,7 +14,8 @@ time with its ratio to the fastest in parentheses, so every comparison comes fro
             run (``extra_info["compile_seconds"]``), never inside the timings.
 * floor:    the machine's arithmetic floor for the step (benchmarks/floor.py, needs numba): the
             step's count of vector operations, exps and divisions per example, measured on this
-            machine in this run (step group only; it computes nothing to check).
+            machine in this run (step group only; it computes nothing to check). The floor and
+            the step record the vector width of their compiled code (``vector_bits``).
 
 Before timing, each contender's result is checked against the readable one, so a fast wrong
 implementation cannot appear in the table.
@@ -30,6 +31,7 @@ import numpy as np
 import pytest
 
 from benchmarks.conftest import load_data
+from benchmarks.machine import record_vector_bits
 from nn_numpy import (
     Params,
     Trainer,
@@ -121,6 +123,7 @@ def numba_trainer(benchmark: Any, problem: Problem) -> Any:
     from nn_numpy.fast_trainer import NumbaTrainer, compile_kernels
 
     benchmark.extra_info["compile_seconds"] = compile_kernels(problem.dtype)
+    record_vector_bits(benchmark, f"step {problem.dtype}")
     return NumbaTrainer(problem.X, problem.Y, problem.params, LEARNING_RATE, problem.dtype, 1)
 
 
@@ -262,6 +265,7 @@ def test_step(benchmark: Any, problem: Problem, impl: str) -> None:
 
         floor = Floor(X.shape[0], N_H, X.shape[1])
         benchmark.extra_info["ops_per_example"] = floor.ops
+        record_vector_bits(benchmark, "floor")
         floor()  # compiled before timing
         benchmark(floor)
         return
