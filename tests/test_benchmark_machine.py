@@ -10,12 +10,15 @@ vectors there), both 512-bit on znver4, both 256-bit on znver4 told to prefer 25
 from __future__ import annotations
 
 import importlib.util
+import os
 
 import pytest
 
 from benchmarks.machine import describe, measure_vector_bits, parse_cpuinfo, vector_bits
 
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+if os.environ.get("NN_NUMPY_REQUIRE_NUMBA", "") not in ("", "0") and not HAVE_NUMBA:
+    raise ImportError("NN_NUMPY_REQUIRE_NUMBA=1 but numba is not installed (extra `fast`)")
 
 CPUINFO = """processor\t: 0
 vendor_id\t: AuthenticAMD

@@ -27,6 +27,8 @@ from benchmarks.machine import cpu_info
 
 ROOT = Path(__file__).parents[1]
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+if os.environ.get("NN_NUMPY_REQUIRE_NUMBA", "") not in ("", "0") and not HAVE_NUMBA:
+    raise ImportError("NN_NUMPY_REQUIRE_NUMBA=1 but numba is not installed (extra `fast`)")
 pytestmark = pytest.mark.skipif(
     not HAVE_NUMBA, reason="numba not installed (extra `fast`); NN_NUMPY_REQUIRE_NUMBA=1 forbids"
 )
