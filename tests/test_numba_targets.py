@@ -6,7 +6,7 @@ for an older CPU (``NUMBA_CPU_NAME`` with ``NUMBA_CPU_FEATURES=""``: that CPU's 
 name alone keeps the host's, AVX-512 included) and whose NumPy leaves out its dispatch targets
 wider than that CPU (``NPY_DISABLE_CPU_FEATURES``). haswell: AVX2 and FMA, 256-bit vectors;
 x86-64: SSE2 only, 128-bit vectors and no FMA (no contraction). An AVX-512 machine thus proves
-512, 256 and 128 bits; this machine's 256 and 128.
+512, 256 and 128 bits; an AVX2 machine 256 and 128.
 """
 
 from __future__ import annotations
