@@ -1,4 +1,5 @@
-"""Round three of hostile inputs (a red team's finds): each test names the claim it proves.
+"""Hostile surroundings of the commands: bad flags, closed and full standard streams, special files
+and the target's own file as outputs, memory beyond what is available, huge costs.
 
 Special files are made inside tmp_path only (os.mknod as root, else skipped); never /dev/*.
 """

@@ -66,12 +66,12 @@ _CLIS = [
 ]
 _CHECK = [
     "tests/test_check_measures.py",
-    "tests/test_check_correct.py",
+    "tests/test_check_gradients_correct.py",
     "tests/test_check_diagnosis.py",
     "tests/test_check_cases.py",
     "tests/test_check_cli.py",
-    "tests/test_check_users.py",
-    "tests/test_check_users_correct.py",
+    "tests/test_check_corpus_mistakes.py",
+    "tests/test_check_corpus_correct.py",
 ]
 
 TESTS: dict[str, list[str]] = {

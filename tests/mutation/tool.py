@@ -63,7 +63,7 @@ GROUPS: dict[str, list[str]] = {
     # the measuring code (moved here from reference/): relative_error, term_scaled_error, ...
     "nn_numpy/check/measures.py": [
         "tests/test_check_measures.py",
-        "tests/test_check_correct.py",
+        "tests/test_check_gradients_correct.py",
         "tests/test_check_diagnosis.py",
         "tests/test_report_rows.py",
     ],
@@ -72,7 +72,7 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_finite_differences.py",
         "tests/test_autograd_formulas.py",
         "tests/test_check_measures.py",
-        "tests/test_check_correct.py",
+        "tests/test_check_gradients_correct.py",
     ],
     # reference/, file by file (finite_differences.py and __main__.py only re-export and call:
     # mutmut mutates functions, and they have none)
