@@ -8,7 +8,8 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from test_check_corpus_mistakes import BASE, edited, run_user_code  # the corpus's runner, shared
+
+from tests.helpers import BASE, edited, run_user_code
 
 # style: source of a correct implementation, each written from scratch (not by calling nn_numpy)
 STYLES = {

@@ -50,11 +50,13 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_model_io.py",
         "tests/test_seed_errata.py",
         "tests/test_trainer.py",
+        "tests/test_training_backends.py",
         "tests/test_accuracy_ceiling.py",
         "tests/test_reported_numbers.py",  # the float32 cost (mutmut's compute_cost_3/_5)
     ],
     "nn_numpy/trainer.py": [
         "tests/test_trainer.py",
+        "tests/test_training_backends.py",
         "tests/test_numba_backend.py",
         "tests/test_reported_numbers.py",
         "tests/test_resource_limits.py",
