@@ -1,7 +1,7 @@
 """Helpers shared by several test files: import them as ``from tests.helpers import ...``.
 
-``tests`` is found through pytest's ``pythonpath = ["."]``, so this works in every import mode
-(``prepend``, ``append``, ``importlib``); test files never import from one another. Fixtures
+``tests`` is found through pytest's ``pythonpath = ["."]``, so this works in both import modes
+(``prepend`` and ``importlib``, the configured one); test files never import one another. Fixtures
 built on these live in ``tests/conftest.py``.
 """
 
