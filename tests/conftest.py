@@ -1,4 +1,4 @@
-"""The torch gate and the hypothesis profile.
+"""The torch gate, the hypothesis profile, and the fixtures several test files share.
 
 Torch-reference tests either take the ``torch_ref`` fixture (the ``reference.torch_reference``
 module) or carry the ``torch`` marker; the fixture marks its users automatically.
@@ -11,6 +11,9 @@ module) or carry the ``torch`` marker; the fixture marks its users automatically
 
 Hypothesis runs derandomized (``nn-numpy`` profile: the same examples on every run and in CI);
 ``HYPOTHESIS_PROFILE=explore`` draws fresh examples for local bug hunting.
+
+Shared fixtures: ``user_dir`` (nn-numpy-check's target in the current directory) and
+``model_file`` (a saved model); shared plain helpers are in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
@@ -19,10 +22,15 @@ import functools
 import importlib
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 from hypothesis import settings
+
+from nn_numpy.model_io import save_model
+from tests.helpers import COLUMNS, GOOD, trained_model
 
 REQUIRE_TORCH = os.environ.get("NN_NUMPY_REQUIRE_TORCH", "") not in ("", "0")
 
@@ -94,3 +102,20 @@ def torch_ref() -> ModuleType:
     if error := torch_import_error():
         pytest.skip(f"torch not available ({error})")
     return importlib.import_module("reference.torch_reference")
+
+
+@pytest.fixture
+def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current directory, holding ``my_nn.py`` (``GOOD``: a correct implementation)."""
+    (tmp_path / "my_nn.py").write_text(GOOD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def model_file(tmp_path: Path) -> Path:
+    """A saved float64 model of ``trained_model``, with the columns ``COLUMNS``."""
+    params, standardizer, _ = trained_model(np.float64)
+    path = tmp_path / "model.npz"
+    save_model(path, params, standardizer, np.float64, COLUMNS)
+    return path

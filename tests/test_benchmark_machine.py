@@ -9,16 +9,10 @@ vectors there), both 512-bit on znver4, both 256-bit on znver4 told to prefer 25
 
 from __future__ import annotations
 
-import importlib.util
-import os
-
 import pytest
 
 from benchmarks.machine import describe, measure_vector_bits, parse_cpuinfo, vector_bits
-
-HAVE_NUMBA = importlib.util.find_spec("numba") is not None
-if os.environ.get("NN_NUMPY_REQUIRE_NUMBA", "") not in ("", "0") and not HAVE_NUMBA:
-    raise ImportError("NN_NUMPY_REQUIRE_NUMBA=1 but numba is not installed (extra `fast`)")
+from tests.helpers import needs_numba
 
 CPUINFO = """processor\t: 0
 vendor_id\t: AuthenticAMD
@@ -55,7 +49,7 @@ def test_vector_bits_is_the_widest_packed_arithmetic_register() -> None:
     assert vector_bits("\tvfmadd231sd\t%xmm1, %xmm2, %xmm0\n\tvaddsd\t%xmm0, %xmm1, %xmm1") == 64
 
 
-@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed (extra `fast`)")
+@needs_numba
 @pytest.mark.parametrize(
     ("cpu", "features", "bits"),
     [("skylake-avx512", "", 256), ("znver4", "", 512), ("znver4", "+prefer-256-bit", 256)],

@@ -107,5 +107,6 @@ def test_report_stops_silently_when_the_reader_closes_the_pipe(tmp_path: Path) -
     proc.stdout.read(100)  # like `head -c 100`: read a little, then close
     proc.stdout.close()
     err = proc.stderr.read()
+    proc.stderr.close()
     assert proc.wait(timeout=60) == EXIT_SIGPIPE
     assert err == b""

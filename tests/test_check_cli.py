@@ -14,60 +14,7 @@ from pathlib import Path
 import pytest
 
 from nn_numpy.check import cli
-
-GOOD = """
-import numpy as np
-
-def gradients(W1, b1, W2, b2, X, Y):
-    m = X.shape[1]
-    Z1 = W1 @ X + b1
-    A1 = np.maximum(Z1, 0)
-    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
-    dZ2 = A2 - Y
-    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
-    return {"dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True),
-            "dW2": dZ2 @ A1.T / m, "db2": dZ2.mean(axis=1, keepdims=True)}
-
-def no_mask(W1, b1, W2, b2, X, Y):
-    g = gradients(W1, b1, W2, b2, X, Y)
-    m = X.shape[1]
-    A1 = np.maximum(W1 @ X + b1, 0)
-    dZ1 = W2.T @ (1 / (1 + np.exp(-(W2 @ A1 + b2))) - Y)
-    return {**g, "dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True)}
-
-def raises(W1, b1, W2, b2, X, Y):
-    return helper(X)
-
-def helper(X):
-    return X @ X  # ValueError: (n_x, m) @ (n_x, m)
-
-def lower_case(W1, b1, W2, b2, X, Y):
-    return {k.lower(): v for k, v in gradients(W1, b1, W2, b2, X, Y).items()}
-
-def three_arguments(params, X, Y):
-    return {}
-
-def missing_db2(W1, b1, W2, b2, X, Y):
-    return {k: v for k, v in gradients(W1, b1, W2, b2, X, Y).items() if k != "db2"}
-
-def returns_none(W1, b1, W2, b2, X, Y):
-    return None
-
-def text_value(W1, b1, W2, b2, X, Y):
-    return {**gradients(W1, b1, W2, b2, X, Y), "dW2": "zero"}
-
-def bad_shape(W1, b1, W2, b2, X, Y):
-    return {**gradients(W1, b1, W2, b2, X, Y), "dW2": np.zeros((3, 3))}
-
-not_a_function = 3
-"""
-
-
-@pytest.fixture
-def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "my_nn.py").write_text(GOOD, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+from tests.helpers import GOOD
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

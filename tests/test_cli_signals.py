@@ -98,6 +98,8 @@ def interrupt(point: str, program: str, argv: list[str], signum: int, workdir: P
         if child.poll() is None:
             child.kill()
             child.wait()
+        if child.stderr is not None:
+            child.stderr.close()
     return rest
 
 
@@ -188,6 +190,8 @@ def test_an_ignored_sigint_stays_ignored(workdir):
         if child.poll() is None:
             child.kill()
             child.wait()
+        if child.stderr is not None:
+            child.stderr.close()
 
 
 # --- broken pipe -------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_train_cli import run_cli
 
 from nn_numpy.cli.predict import main as predict_main
 from nn_numpy.columns import Columns
 from nn_numpy.model_io import load_model, save_model
+from tests.helpers import run_cli
 
 pytestmark = pytest.mark.filterwarnings("error")
 

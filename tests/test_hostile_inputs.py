@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_train_cli import BASIC, run_cli
 
 from nn_numpy import reader
 from nn_numpy.data import Standardizer, load_table, train_test_split
 from nn_numpy.reader import DataError, read_table
+from tests.helpers import BASIC, run_cli
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning is a failure here
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="creating device nodes needs root")

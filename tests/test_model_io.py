@@ -3,67 +3,27 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import nn_numpy
-from nn_numpy.columns import Columns
 from nn_numpy.data import Standardizer
 from nn_numpy.model_io import (
     FORMAT_VERSION,
     KEYS,
     NAME_KEYS,
     Model,
-    ModelFileError,
     load_model,
     save_model,
 )
-from nn_numpy.network import Params, init_params, predict_proba, train
-
-COLUMNS = Columns(("x1", "x2", "x3"), "label")
-
-
-def _trained(dtype: type[np.floating]) -> tuple[Params, Standardizer, np.ndarray]:
-    """A briefly trained 3-feature model in ``dtype`` and raw data far from zero mean, unit std."""
-    rng = np.random.default_rng(7)
-    X_raw = rng.normal(loc=[[50.0], [-3.0], [0.01]], scale=[[10.0], [0.5], [0.002]], size=(3, 64))
-    standardizer = Standardizer.fit(X_raw)
-    X = standardizer.transform(X_raw).astype(dtype)
-    Y = (X[0] + X[1] * X[2] > 0).astype(dtype).reshape(1, -1)
-    params, _ = train(X, Y, init_params(3, 5, seed=1, dtype=dtype), learning_rate=0.5, epochs=50)
-    return params, standardizer, X_raw
-
-
-def _arrays(path: Path) -> dict[str, np.ndarray]:
-    with np.load(path, allow_pickle=False) as z:
-        return {k: z[k] for k in z.files}
-
-
-def _rewrite(path: Path, **changes: np.ndarray | None) -> None:
-    """Rewrite a model file with some entries replaced (or removed, for None)."""
-    arrays = _arrays(path)
-    for k, v in changes.items():
-        if v is None:
-            del arrays[k]
-        else:
-            arrays[k] = v
-    with open(path, "wb") as f:
-        np.savez(f, **arrays)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def model_file(tmp_path: Path) -> Path:
-    params, standardizer, _ = _trained(np.float64)
-    path = tmp_path / "model.npz"
-    save_model(path, params, standardizer, np.float64, COLUMNS)
-    return path
+from nn_numpy.network import Params, init_params, predict_proba
+from tests.helpers import COLUMNS, load_error, model_arrays, rewrite_model, trained_model
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_loaded_model_predicts_exactly_what_the_in_memory_one_does(tmp_path, dtype):
-    params, standardizer, X_raw = _trained(dtype)
+    params, standardizer, X_raw = trained_model(dtype)
     path = tmp_path / "model.npz"
     save_model(path, params, standardizer, dtype, COLUMNS)
     loaded = load_model(path)
@@ -82,7 +42,7 @@ def test_loaded_model_predicts_exactly_what_the_in_memory_one_does(tmp_path, dty
 
 
 def test_model_file_holds_documented_entries_readable_without_pickle(model_file):
-    arrays = _arrays(model_file)
+    arrays = model_arrays(model_file)
     assert set(arrays) == {*KEYS, *NAME_KEYS, "format_version"}
     assert [str(n) for n in arrays["feature_names"]] == ["x1", "x2", "x3"]
     assert str(arrays["label_name"]) == "label"
@@ -96,7 +56,7 @@ def test_model_file_holds_documented_entries_readable_without_pickle(model_file)
 
 
 def test_save_model_writes_the_path_as_given_without_adding_npz(tmp_path):
-    params, standardizer, _ = _trained(np.float64)
+    params, standardizer, _ = trained_model(np.float64)
     path = tmp_path / "model.bin"
     save_model(path, params, standardizer, np.float64, COLUMNS)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.bin"]
@@ -105,7 +65,7 @@ def test_save_model_writes_the_path_as_given_without_adding_npz(tmp_path):
 
 def test_failed_save_leaves_the_existing_file_untouched_and_no_temp_files(model_file, monkeypatch):
     before = model_file.read_bytes()
-    params, standardizer, _ = _trained(np.float32)
+    params, standardizer, _ = trained_model(np.float32)
 
     def broken_savez(*args, **kwargs):
         raise OSError("disk full")
@@ -118,7 +78,7 @@ def test_failed_save_leaves_the_existing_file_untouched_and_no_temp_files(model_
 
 
 def test_save_refuses_non_finite_parameters_and_writes_nothing(tmp_path):
-    params, standardizer, _ = _trained(np.float64)
+    params, standardizer, _ = trained_model(np.float64)
     W1 = params.W1.copy()
     W1[0, 0] = np.nan
     bad = Params(W1=W1, b1=params.b1, W2=params.W2, b2=params.b2)
@@ -132,39 +92,30 @@ def test_predict_proba_rejects_the_wrong_number_of_features(model_file):
         load_model(model_file).predict_proba(np.zeros((2, 4)))
 
 
-def _load_error(path: Path) -> str:
-    with pytest.raises(ModelFileError) as info:
-        load_model(path)
-    message = str(info.value)
-    assert "\n" not in message
-    assert str(path) in message
-    return message
-
-
 def test_missing_file_is_one_line_error(tmp_path):
-    assert "does not exist" in _load_error(tmp_path / "nope.npz")
+    assert "does not exist" in load_error(tmp_path / "nope.npz")
 
 
 def test_directory_is_one_line_error(tmp_path):
-    assert "is a directory" in _load_error(tmp_path)
+    assert "is a directory" in load_error(tmp_path)
 
 
 def test_text_file_is_not_a_model(tmp_path):
     path = tmp_path / "model.npz"
     path.write_text("x1,x2,y\n1,2,0\n")
-    assert "is not a nn-numpy model file (not an .npz archive)" in _load_error(path)
+    assert "is not a nn-numpy model file (not an .npz archive)" in load_error(path)
 
 
 def test_empty_file_is_not_a_model(tmp_path):
     path = tmp_path / "model.npz"
     path.write_bytes(b"")
-    assert "is not a nn-numpy model file (not an .npz archive)" in _load_error(path)
+    assert "is not a nn-numpy model file (not an .npz archive)" in load_error(path)
 
 
 def test_truncated_model_file_is_not_a_model(model_file):
     data = model_file.read_bytes()
     model_file.write_bytes(data[: len(data) // 2])
-    assert "is not a nn-numpy model file (not an .npz archive)" in _load_error(model_file)
+    assert "is not a nn-numpy model file (not an .npz archive)" in load_error(model_file)
 
 
 def test_damaged_entry_is_not_a_model(model_file):
@@ -175,37 +126,37 @@ def test_damaged_entry_is_not_a_model(model_file):
     start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 140
     data[start : start + 8] = bytes(8)
     model_file.write_bytes(bytes(data))
-    assert "is damaged: entry W1: Bad CRC-32" in _load_error(model_file)
+    assert "is damaged: entry W1: Bad CRC-32" in load_error(model_file)
 
 
 def test_single_npy_array_is_not_a_model(tmp_path):
     path = tmp_path / "model.npy"
     np.save(path, np.zeros(3))
-    assert "is not a nn-numpy model file" in _load_error(path)
+    assert "is not a nn-numpy model file" in load_error(path)
 
 
 def test_pickled_object_entry_is_refused_without_unpickling(model_file):
-    _rewrite(model_file, W1=np.array([{"a": 1}], dtype=object))
-    assert "W1 holds Python objects or records, not numbers" in _load_error(model_file)
+    rewrite_model(model_file, W1=np.array([{"a": 1}], dtype=object))
+    assert "W1 holds Python objects or records, not numbers" in load_error(model_file)
 
 
 def test_npz_without_format_version_is_not_an_nn_numpy_model(model_file):
-    _rewrite(model_file, format_version=None)
-    assert "is not a nn-numpy model file" in _load_error(model_file)
+    rewrite_model(model_file, format_version=None)
+    assert "is not a nn-numpy model file" in load_error(model_file)
 
 
 @pytest.mark.parametrize("stored", [np.array(FORMAT_VERSION + 1), np.array(0), np.array("1")])
 def test_incompatible_format_version_names_both_versions(model_file, stored):
-    _rewrite(model_file, format_version=stored)
-    message = _load_error(model_file)
+    rewrite_model(model_file, format_version=stored)
+    message = load_error(model_file)
     assert f"has format version {stored.item()!r}" in message
     assert f"reads format versions 1, {FORMAT_VERSION}" in message
 
 
 @pytest.mark.parametrize("key", ["W2", "std", "hidden_size", "version"])
 def test_missing_entry_is_named(model_file, key):
-    _rewrite(model_file, **{key: None})
-    assert f"missing entries: {key}" in _load_error(model_file)
+    rewrite_model(model_file, **{key: None})
+    assert f"missing entries: {key}" in load_error(model_file)
 
 
 @pytest.mark.parametrize(
@@ -223,8 +174,8 @@ def test_missing_entry_is_named(model_file, key):
     ],
 )
 def test_inconsistent_model_file_says_what_is_wrong(model_file, changes, expected):
-    _rewrite(model_file, **changes)
-    message = _load_error(model_file)
+    rewrite_model(model_file, **changes)
+    message = load_error(model_file)
     assert "is inconsistent" in message
     assert expected in message
 

@@ -15,20 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.lib import format as npy
-from test_model_io import COLUMNS, _arrays, _load_error, _rewrite, _trained
 
 from nn_numpy.cli.predict import main as predict_main
 from nn_numpy.model_io import ModelFileError, PredictionError, load_model, save_model
+from tests.helpers import COLUMNS, load_error, model_arrays, rewrite_model, trained_model
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning is a failure here
-
-
-@pytest.fixture
-def model_file(tmp_path: Path) -> Path:
-    params, standardizer, _ = _trained(np.float64)
-    path = tmp_path / "model.npz"
-    save_model(path, params, standardizer, np.float64, COLUMNS)
-    return path
 
 
 def _npy_header(shape: tuple[int, ...], dtype: str = "<f8") -> bytes:
@@ -50,18 +42,18 @@ def test_an_extra_member_claiming_2_to_the_40_elements_costs_nothing(model_file)
 
 
 def test_a_needed_member_claiming_a_huge_shape_is_refused_from_its_header(model_file):
-    arrays = _arrays(model_file)
+    arrays = model_arrays(model_file)
     del arrays["W1"]
     with open(model_file, "wb") as f:
         np.savez(f, **arrays)  # type: ignore[arg-type]
     _add_member(model_file, "W1.npy", _npy_header((2**40,)) + bytes(64))
-    assert "W1 has shape (1099511627776,), expected (5, 3)" in _load_error(model_file)
+    assert "W1 has shape (1099511627776,), expected (5, 3)" in load_error(model_file)
 
 
 def test_hidden_size_beyond_the_machine_is_refused_before_reading_parameters(model_file):
-    _rewrite(model_file, hidden_size=np.array(10**15), W1=None)
+    rewrite_model(model_file, hidden_size=np.array(10**15), W1=None)
     _add_member(model_file, "W1.npy", _npy_header((10**15, 3)))
-    assert "claims hidden_size=1000000000000000" in _load_error(model_file)
+    assert "claims hidden_size=1000000000000000" in load_error(model_file)
 
 
 def test_gigabytes_of_extra_data_are_never_read(model_file, monkeypatch):
@@ -86,13 +78,13 @@ def test_gigabytes_of_extra_data_are_never_read(model_file, monkeypatch):
 
 
 def test_trailing_data_after_a_member_is_reported_as_damage(model_file):
-    arrays = _arrays(model_file)
+    arrays = model_arrays(model_file)
     buf = io.BytesIO()
     np.save(buf, arrays.pop("b2"))
     with open(model_file, "wb") as f:
         np.savez(f, **arrays)  # type: ignore[arg-type]
     _add_member(model_file, "b2.npy", buf.getvalue() + bytes(2**20))
-    assert "is damaged: entry b2: the data does not match its header" in _load_error(model_file)
+    assert "is damaged: entry b2: the data does not match its header" in load_error(model_file)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +95,7 @@ def test_trailing_data_after_a_member_is_reported_as_damage(model_file):
 def test_a_file_that_is_not_an_npz_is_not_a_model_file_and_no_pickle_advice(tmp_path, content):
     path = tmp_path / "model.npz"
     path.write_bytes(content)
-    message = _load_error(path)
+    message = load_error(path)
     assert "is not a nn-numpy model file" in message
     assert "pickle" not in message.lower()
 
@@ -111,11 +103,11 @@ def test_a_file_that_is_not_an_npz_is_not_a_model_file_and_no_pickle_advice(tmp_
 def test_a_fifo_or_device_as_model_is_refused_without_reading(tmp_path):
     fifo = tmp_path / "fifo.npz"
     os.mkfifo(fifo)  # no writer: opening it for reading would block without O_NONBLOCK
-    assert "is not a regular file" in _load_error(fifo)
+    assert "is not a regular file" in load_error(fifo)
     if os.geteuid() == 0:
         zero = tmp_path / "zero"
         os.mknod(zero, stat.S_IFCHR | 0o666, os.makedev(1, 5))
-        assert "is not a regular file" in _load_error(zero)
+        assert "is not a regular file" in load_error(zero)
 
 
 def test_an_empty_model_path_says_so(tmp_path):
@@ -137,8 +129,8 @@ def test_an_empty_model_path_says_so(tmp_path):
     ids=["W1 1e308", "W2 1e308", "std 5e-324", "std 0", "std negative", "std inf", "mean nan"],
 )
 def test_parameters_that_cannot_give_a_finite_output_are_refused(model_file, changes, expected):
-    _rewrite(model_file, **changes)
-    assert expected in _load_error(model_file)
+    rewrite_model(model_file, **changes)
+    assert expected in load_error(model_file)
 
 
 def test_a_row_whose_output_overflows_is_an_error_naming_its_line(model_file, tmp_path, capsys):
@@ -170,14 +162,14 @@ def test_predictions_are_finite_probabilities_for_huge_but_computable_rows(model
 
 
 def test_a_format_1_file_without_names_still_loads(model_file):
-    _rewrite(model_file, format_version=np.array(1), feature_names=None, label_name=None)
+    rewrite_model(model_file, format_version=np.array(1), feature_names=None, label_name=None)
     model = load_model(model_file)
     assert model.columns is None and model.n_features == 3
 
 
 def test_half_of_the_names_is_a_missing_entry(model_file):
-    _rewrite(model_file, label_name=None)
-    assert "missing entries: label_name" in _load_error(model_file)
+    rewrite_model(model_file, label_name=None)
+    assert "missing entries: label_name" in load_error(model_file)
 
 
 @pytest.mark.parametrize(
@@ -190,15 +182,15 @@ def test_half_of_the_names_is_a_missing_entry(model_file):
     ],
 )
 def test_bad_stored_names_are_refused(model_file, names, expected):
-    _rewrite(model_file, feature_names=names)
-    assert expected in _load_error(model_file)
+    rewrite_model(model_file, feature_names=names)
+    assert expected in load_error(model_file)
 
 
 @settings(max_examples=200)
 @given(data=st.data())
 def test_any_damage_to_a_model_file_is_a_one_line_model_file_error(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "model.npz"
-    params, standardizer, _ = _trained(np.float64)
+    params, standardizer, _ = trained_model(np.float64)
     save_model(path, params, standardizer, np.float64, COLUMNS)
     raw = bytearray(path.read_bytes())
     for _ in range(data.draw(st.integers(1, 4))):

@@ -1,16 +1,16 @@
 """The numba backend computes what the readable network computes, and its exp is accurate.
 
 Every check compares against ``network.py`` (itself checked against torch autograd), like
-tests/test_trainer.py does for the NumPy Trainer. Without numba these tests skip with the reason,
-except where ``NN_NUMPY_REQUIRE_NUMBA=1`` (the tox environment that installs the `fast` extra):
-there a missing numba fails the run instead. The "numba is missing" behaviour is tested
+tests/test_trainer.py does for the NumPy Trainer; the claims both backends make are tested for
+both in tests/test_training_backends.py. Without numba these tests skip with the reason, except
+where ``NN_NUMPY_REQUIRE_NUMBA=1`` (the tox environment that installs the `fast` extra): there a
+missing numba stops the run instead (tests/helpers.py). The "numba is missing" behaviour is tested
 everywhere, by hiding numba.
 """
 
 from __future__ import annotations
 
 import decimal
-import importlib.util
 import json
 import os
 import re
@@ -22,23 +22,23 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_train_cli import SEED_COMMAND, run_cli
-from test_trainer import GRAD_NAMES, PARAM_NAMES, blobs, close, random_params, readable_grads
 
-from nn_numpy import Params, Trainer, backward, compute_cost, fast_trainer, forward, update_params
+from nn_numpy import Params, Trainer, compute_cost, fast_trainer, forward
 from nn_numpy.fast_trainer import NumbaTrainer, NumbaUnavailableError, make_trainer
 from nn_numpy.network import Array
 from reference.report import error_scales, random_batch, term_scaled_error
 from reference.report import random_params as scaled_params
+from tests.helpers import (
+    SEED_COMMAND,
+    blobs,
+    close,
+    needs_numba,
+    random_params,
+    readable_grads,
+    run_cli,
+)
 
 ROOT = Path(__file__).parents[1]
-REQUIRE_NUMBA = os.environ.get("NN_NUMPY_REQUIRE_NUMBA", "") not in ("", "0")
-HAVE_NUMBA = importlib.util.find_spec("numba") is not None
-if REQUIRE_NUMBA and not HAVE_NUMBA:
-    raise ImportError("NN_NUMPY_REQUIRE_NUMBA=1 but numba is not installed (extra `fast`)")
-needs_numba = pytest.mark.skipif(
-    not HAVE_NUMBA, reason="numba not installed (extra `fast`); NN_NUMPY_REQUIRE_NUMBA=1 forbids"
-)
 
 
 # --------------------------------------------------------------------------- exp
@@ -178,14 +178,6 @@ def split_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @needs_numba
-@pytest.mark.parametrize("n_h", [1, 5, 64])
-def test_gradients_and_cost_equal_readable_backward_to_1e12(n_h: int) -> None:
-    X, Y = blobs(2000)
-    p = random_params(2, n_h, seed=n_h)
-    assert_gradients_equal_readable(NumbaTrainer(X, Y, p, 0.1, threads=1), p, X, Y)
-
-
-@needs_numba
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     n_x=st.integers(1, 6),
@@ -204,22 +196,6 @@ def test_gradients_equal_readable_for_any_shape_block_split_and_thread_count(
     t = NumbaTrainer(X, Y, p, 0.1, threads=threads)
     assert t.threads == min(threads, m)
     assert_gradients_equal_readable(t, p, X, Y)
-
-
-@needs_numba
-@pytest.mark.parametrize("threads", [1, 2])
-def test_steps_equal_readable_forward_backward_update(
-    split_small_batches: None, threads: int
-) -> None:
-    X, Y = blobs(2000)
-    p = random_params(2, 5, seed=3)
-    t = NumbaTrainer(X, Y, p, learning_rate=0.5, threads=threads)
-    for _ in range(25):
-        assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
-        t.step()
-        p = update_params(p, backward(p, forward(p, X), X, Y), learning_rate=0.5)
-    for name in PARAM_NAMES:
-        close(t.params[name], p[name], 1e-12)
 
 
 @needs_numba
@@ -245,19 +221,6 @@ def test_kinks_at_z1_equal_0_use_subgradient_0_like_readable() -> None:
     W1, W2 = np.array([[1.0, -1.0], [0.5, 0.5]]), np.array([[1.0, -2.0]])
     p = Params(W1=W1, b1=np.zeros((2, 1)), W2=W2, b2=np.array([[0.1]]))
     assert np.sum(forward(p, X).Z1 == 0.0) >= 7
-    assert_gradients_equal_readable(NumbaTrainer(X, Y, p, 0.1, threads=1), p, X, Y)
-
-
-@needs_numba
-def test_dead_unit_has_zero_gradient_like_readable() -> None:
-    X, Y = blobs(100)
-    p = random_params(2, 3, 0)
-    W1, b1 = p.W1.copy(), p.b1.copy()
-    W1[1] = 0.0
-    b1[1] = 0.0
-    p = Params(W1=W1, b1=b1, W2=p.W2, b2=p.b2)
-    fast = NumbaTrainer(X, Y, p, 0.1, threads=1).gradients()
-    assert np.all(fast.dW1[1] == 0.0) and fast.db1[1, 0] == 0.0 and fast.dW2[0, 1] == 0.0
     assert_gradients_equal_readable(NumbaTrainer(X, Y, p, 0.1, threads=1), p, X, Y)
 
 
@@ -291,25 +254,6 @@ def test_saturated_outputs_match_readable_to_1e12_of_the_terms(
 
 
 @needs_numba
-def test_float32_agrees_with_the_float64_trainer_to_1e5() -> None:
-    X, Y = blobs(2000)
-    p = random_params(2, 5, seed=4)
-    t64 = Trainer(X, Y, p, 0.5)
-    t32 = NumbaTrainer(X, Y, p, 0.5, dtype=np.float32, threads=1)
-    g64, g32 = t64.gradients(), t32.gradients()
-    for name in GRAD_NAMES:
-        assert getattr(g32, name).dtype == np.float32
-        close(getattr(g32, name), getattr(g64, name), 1e-5)
-    for _ in range(50):
-        t64.step()
-        t32.step()
-    assert t32.cost() == pytest.approx(t64.cost(), rel=1e-5)
-    for name in PARAM_NAMES:
-        assert t32.params[name].dtype == np.float32
-        close(t32.params[name], t64.params[name], 1e-5)
-
-
-@needs_numba
 def test_nan_parameters_give_nan_cost_and_nan_steps_never_a_finite_answer() -> None:
     X, Y = blobs(50)
     p = random_params(2, 3, 0)
@@ -319,21 +263,6 @@ def test_nan_parameters_give_nan_cost_and_nan_steps_never_a_finite_answer() -> N
     assert np.isnan(t.cost())
     t.step()
     assert np.isnan(t.params.b2).all()
-
-
-@needs_numba
-def test_params_are_copies_and_inputs_are_not_modified() -> None:
-    X, Y = blobs(50)
-    p = random_params(2, 4, 0)
-    X0, Y0, p0 = X.copy(), Y.copy(), {k: v.copy() for k, v in p.as_dict().items()}
-    t = NumbaTrainer(X, Y, p, 0.1, threads=1)
-    t.step()
-    for name in PARAM_NAMES:
-        np.testing.assert_array_equal(p[name], p0[name])
-    np.testing.assert_array_equal(X, X0)
-    np.testing.assert_array_equal(Y, Y0)
-    t.params.W1[...] = 123.0
-    assert not np.any(t.params.W1 == 123.0)
 
 
 @needs_numba

@@ -24,16 +24,15 @@ import numpy as np
 import pytest
 
 from benchmarks.machine import cpu_info
+from tests.helpers import needs_numba
 
 ROOT = Path(__file__).parents[1]
-HAVE_NUMBA = importlib.util.find_spec("numba") is not None
-if os.environ.get("NN_NUMPY_REQUIRE_NUMBA", "") not in ("", "0") and not HAVE_NUMBA:
-    raise ImportError("NN_NUMPY_REQUIRE_NUMBA=1 but numba is not installed (extra `fast`)")
-pytestmark = pytest.mark.skipif(
-    not HAVE_NUMBA, reason="numba not installed (extra `fast`); NN_NUMPY_REQUIRE_NUMBA=1 forbids"
-)
+pytestmark = needs_numba
 # The tests rerun per target: exp against the exact value, its edges, the steps and gradients.
-RERUN = "exp_error_below or exp_edges or steps_equal_readable or gradients_and_cost_equal_readable"
+RERUN = (
+    "exp_error_below or exp_edges"
+    " or ((steps_equal_readable or gradients_and_cost_equal_readable) and numba)"
+)
 RERUN_COUNT = 1 + 1 + 2 + 3
 # numba's CPU name, the flags it needs from the host, its widest vector, NumPy's widest kept.
 TARGETS = {
@@ -85,7 +84,7 @@ def test_exp_and_compiled_step_tests_pass_compiled_for_a_narrower_cpu(
     assert not set(disabled) & set(seen["numpy"]), seen  # NumPy took the narrower paths too
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-         "tests/test_numba_backend.py", "-k", RERUN],
+         "tests/test_numba_backend.py", "tests/test_training_backends.py", "-k", RERUN],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr

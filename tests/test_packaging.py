@@ -13,8 +13,9 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import packaging_check as pc  # tests/ is on sys.path (no __init__.py: pytest prepends it)
 import pytest
+
+from tests import packaging_check as pc
 
 ROOT = Path(__file__).parents[1]
 PYPROJECT = (ROOT / "pyproject.toml").read_text(encoding="utf-8")

@@ -7,12 +7,12 @@ import re
 
 import numpy as np
 import pytest
-from test_train_cli import BASIC, LARGE, reference, run_cli
 
 from nn_numpy import Params, Trainer, compute_cost, forward, init_params, predict
 from nn_numpy.columns import Columns
 from nn_numpy.data import Standardizer, train_test_split
 from nn_numpy.model_io import Model, load_model, save_model
+from tests.helpers import BASIC, LARGE, reference, run_cli
 
 
 def _half(n_x: int, dtype=np.float64) -> Params:

@@ -7,10 +7,10 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from test_train_cli import BASIC, run_cli
 
 from nn_numpy import Trainer, forward, init_params, resources
 from nn_numpy.resources import ResourceError, require_memory, training_bytes
+from tests.helpers import BASIC, run_cli
 
 pytestmark = pytest.mark.filterwarnings("error")
 

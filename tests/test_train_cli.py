@@ -13,66 +13,9 @@ import numpy as np
 import pytest
 
 import nn_numpy.cli.train as cli_train
-from nn_numpy.cli.train import fit, main
+from nn_numpy.cli.train import fit
 from nn_numpy.data import Standardizer, load_table, split_xy, train_test_split
-from nn_numpy.network import compute_cost, forward, init_params, predict
-from nn_numpy.network import train as reference_train
-
-ROOT = Path(__file__).parents[1]
-BASIC = str(ROOT / "data" / "basic_dataset.csv")
-LARGE = str(ROOT / "data" / "large_dataset.csv")
-SEED_COMMAND = [
-    "--data-path",
-    "data/basic_dataset.csv",
-    "--hidden-size",
-    "5",
-    "--learning-rate",
-    "0.01",
-    "--epochs",
-    "5000",
-    "--test-size",
-    "0.2",
-    "--seed",
-    "42",
-]
-
-
-def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """main(argv) in-process: (exit status, stdout, stderr), argparse's SystemExit included."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def reference(
-    path: str,
-    hidden: int,
-    lr: float,
-    epochs: int,
-    test_size: float = 0.2,
-    seed: int = 42,
-    standardize: str = "train",
-) -> dict[str, float]:
-    """The same run through the readable ``network.train`` loop, written out step by step.
-
-    ``standardize``: "train" (statistics of the train split), "all" (of all rows) or "none".
-    """
-    X, Y = split_xy(load_table(path))
-    Xtr, Ytr, Xte, Yte = train_test_split(X, Y, test_size, seed)
-    if standardize == "none":
-        scaler = Standardizer.identity(X.shape[0])
-    else:
-        scaler = Standardizer.fit(Xtr if standardize == "train" else X)
-    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
-    params, _ = reference_train(Xtr, Ytr, init_params(X.shape[0], hidden, seed), lr, epochs)
-    return {
-        "final_cost": compute_cost(forward(params, Xtr), Ytr),
-        "train_accuracy": float(np.mean(predict(params, Xtr) == Ytr)),
-        "test_accuracy": float(np.mean(predict(params, Xte) == Yte)),
-    }
+from tests.helpers import BASIC, LARGE, ROOT, SEED_COMMAND, reference, run_cli
 
 
 def read_metrics(path: Path) -> dict[str, Any]:

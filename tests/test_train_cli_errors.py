@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_train_cli import BASIC, run_cli  # the CLI's in-process runner, shared
+
+from tests.helpers import BASIC, run_cli
 
 
 def csv(text: str) -> Callable[[Path], list[str]]:

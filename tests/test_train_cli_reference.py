@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_train_cli import BASIC, reference, run_cli  # the CLI's in-process runner, shared
+
+from tests.helpers import BASIC, reference, run_cli
 
 
 def test_seed_sets_the_initial_weights_as_well_as_the_split(

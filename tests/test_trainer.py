@@ -1,4 +1,7 @@
-"""The fast Trainer computes what the readable network computes.
+"""The fast Trainer computes what the readable network computes: chunking, buffers, validation.
+
+The claims every backend makes (gradients, steps, float32, dead units, copies) are tested for the
+Trainer and the numba backend alike in tests/test_training_backends.py.
 
 Every check compares against ``network.py`` (forward, backward, compute_cost, update_params),
 itself checked against torch autograd elsewhere. Tolerances are relative to the size of the
@@ -15,47 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nn_numpy import Params, Trainer, backward, compute_cost, forward, init_params, update_params
-from nn_numpy.network import Array
 from nn_numpy.trainer import default_chunk_size
-
-GRAD_NAMES = ("dW1", "db1", "dW2", "db2")
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
-
-
-def close(actual: Array, expected: Array, tol: float) -> None:
-    expected = np.asarray(expected, dtype=np.float64)
-    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
-    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol * scale)
-
-
-def blobs(m: int, n_x: int = 2, seed: int = 0) -> tuple[Array, Array]:
-    """Two overlapping Gaussian classes, X (n_x, m), Y (1, m) in {0, 1}."""
-    rng = np.random.default_rng(seed)
-    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
-    X = rng.standard_normal((n_x, m)) + 1.5 * (2 * Y - 1)
-    return X, Y
-
-
-def random_params(n_x: int, n_h: int, seed: int) -> Params:
-    """He-initialized weights with non-zero biases, so every bias path is exercised."""
-    p = init_params(n_x, n_h, seed=seed)
-    rng = np.random.default_rng(seed + 1)
-    return Params(W1=p.W1, b1=0.3 * rng.standard_normal((n_h, 1)), W2=p.W2, b2=np.array([[0.2]]))
-
-
-def readable_grads(p: Params, X: Array, Y: Array) -> dict[str, Array]:
-    g = backward(p, forward(p, X), X, Y)
-    return {name: g[name] for name in GRAD_NAMES}
-
-
-@pytest.mark.parametrize("n_h", [1, 5, 64])
-def test_gradients_equal_readable_backward_to_1e12(n_h: int) -> None:
-    X, Y = blobs(2000)
-    p = random_params(2, n_h, seed=n_h)
-    fast = Trainer(X, Y, p, learning_rate=0.1).gradients()
-    for name, expected in readable_grads(p, X, Y).items():
-        assert getattr(fast, name).shape == expected.shape, name
-        close(getattr(fast, name), expected, 1e-12)
+from tests.helpers import PARAM_NAMES, blobs, close, random_params, readable_grads
 
 
 @settings(max_examples=40, deadline=None)
@@ -88,37 +52,6 @@ def test_chunks_cover_every_column_once_with_at_most_two_widths() -> None:
     assert [ch.c.shape[1] for ch in t._chunks] == [251, 251, 250, 250]
     xa = np.concatenate([ch.xa for ch in t._chunks], axis=1)
     np.testing.assert_array_equal(xa, np.vstack([X, np.ones((1, 1002))]))
-
-
-@pytest.mark.parametrize("chunk_size", [None, 97])
-def test_steps_equal_readable_forward_backward_update(chunk_size: int | None) -> None:
-    X, Y = blobs(2000)
-    p = random_params(2, 5, seed=3)
-    trainer = Trainer(X, Y, p, learning_rate=0.5, chunk_size=chunk_size)
-    for _ in range(25):
-        assert trainer.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
-        trainer.step()
-        p = update_params(p, backward(p, forward(p, X), X, Y), learning_rate=0.5)
-    for name in PARAM_NAMES:
-        close(trainer.params[name], p[name], 1e-12)
-
-
-def test_float32_agrees_with_float64_to_1e5() -> None:
-    X, Y = blobs(2000)
-    p = random_params(2, 5, seed=4)
-    t64 = Trainer(X, Y, p, 0.5, dtype=np.float64)
-    t32 = Trainer(X, Y, p, 0.5, dtype=np.float32)
-    g64, g32 = t64.gradients(), t32.gradients()
-    for name in GRAD_NAMES:
-        assert getattr(g32, name).dtype == np.float32
-        close(getattr(g32, name), getattr(g64, name), 1e-5)
-    for _ in range(50):
-        t64.step()
-        t32.step()
-    assert t32.cost() == pytest.approx(t64.cost(), rel=1e-5)
-    for name in PARAM_NAMES:
-        assert t32.params[name].dtype == np.float32
-        close(t32.params[name], t64.params[name], 1e-5)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -155,36 +88,6 @@ def test_extreme_logits_give_finite_cost_and_steps_without_warnings() -> None:
     expected = update_params(big, backward(big, forward(big, X), X, Y), 1e-3)
     for name in PARAM_NAMES:
         close(trainer.params[name], expected[name], 1e-12)
-
-
-def test_dead_unit_has_zero_gradient_like_readable() -> None:
-    """A unit with Z1 = 0 on every example gets 1{0 > 0} = 0: no gradient flows through it."""
-    X, Y = blobs(100)
-    p = random_params(2, 3, 0)
-    W1 = p.W1.copy()
-    b1 = p.b1.copy()
-    W1[1] = 0.0
-    b1[1] = 0.0
-    p = Params(W1=W1, b1=b1, W2=p.W2, b2=p.b2)
-    fast = Trainer(X, Y, p, 0.1).gradients()
-    assert np.all(fast.dW1[1] == 0.0) and fast.db1[1, 0] == 0.0 and fast.dW2[0, 1] == 0.0
-    for name, expected in readable_grads(p, X, Y).items():
-        close(getattr(fast, name), expected, 1e-12)
-
-
-def test_params_are_copies_and_inputs_are_not_modified() -> None:
-    X, Y = blobs(50)
-    p = random_params(2, 4, 0)
-    X0, Y0, p0 = X.copy(), Y.copy(), {k: v.copy() for k, v in p.as_dict().items()}
-    trainer = Trainer(X, Y, p, 0.1)
-    trainer.step()
-    for name in PARAM_NAMES:
-        np.testing.assert_array_equal(p[name], p0[name])
-    np.testing.assert_array_equal(X, X0)
-    np.testing.assert_array_equal(Y, Y0)
-    snapshot = trainer.params
-    snapshot.W1[...] = 123.0
-    assert not np.any(trainer.params.W1 == 123.0)
 
 
 @pytest.mark.parametrize(

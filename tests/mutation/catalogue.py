@@ -66,12 +66,12 @@ _CLIS = [
 ]
 _CHECK = [
     "tests/test_check_measures.py",
-    "tests/test_check_correct.py",
+    "tests/test_check_gradients_correct.py",
     "tests/test_check_diagnosis.py",
     "tests/test_check_cases.py",
     "tests/test_check_cli.py",
-    "tests/test_check_users.py",
-    "tests/test_check_users_correct.py",
+    "tests/test_check_corpus_mistakes.py",
+    "tests/test_check_corpus_correct.py",
 ]
 
 TESTS: dict[str, list[str]] = {
@@ -80,27 +80,34 @@ TESTS: dict[str, list[str]] = {
         "tests/test_finite_differences.py",
         *_AUTOGRAD,
         "tests/test_trainer.py",
+        "tests/test_training_backends.py",
         "tests/test_model_io.py",
         *_CLIS,
     ],
     _TRAINER: [
         "tests/test_trainer.py",
+        "tests/test_training_backends.py",
         "tests/test_reported_numbers.py",
         "tests/test_train_cli.py",
         "tests/test_accuracy_ceiling.py",
         "tests/test_installed_package.py",
     ],
-    # the numba backend: only its own tests run it (NN_NUMPY_REQUIRE_NUMBA=1 in tox -e mutation,
-    # so they fail rather than skip without numba); each kernel mutant recompiles (10-30 s)
-    _VALIDATE: ["tests/test_trainer.py", "tests/test_numba_backend.py"],
+    # the numba backend: only its own tests and the backends' contract run it
+    # (NN_NUMPY_REQUIRE_NUMBA=1 in tox -e mutation, so they fail rather than skip without numba);
+    # each kernel mutant recompiles (10-30 s)
+    _VALIDATE: [
+        "tests/test_trainer.py",
+        "tests/test_training_backends.py",
+        "tests/test_numba_backend.py",
+    ],
     _COLUMNS: [
         "tests/test_column_matching.py",
         "tests/test_predict_cli.py",
         "tests/test_model_io.py",
     ],
-    _FAST: ["tests/test_numba_backend.py"],
+    _FAST: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
-    _KERNELS: ["tests/test_numba_backend.py"],
+    _KERNELS: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _READER: [
         "tests/test_data.py",
         "tests/test_hostile_inputs.py",

@@ -50,11 +50,13 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_model_io.py",
         "tests/test_seed_errata.py",
         "tests/test_trainer.py",
+        "tests/test_training_backends.py",
         "tests/test_accuracy_ceiling.py",
         "tests/test_reported_numbers.py",  # the float32 cost (mutmut's compute_cost_3/_5)
     ],
     "nn_numpy/trainer.py": [
         "tests/test_trainer.py",
+        "tests/test_training_backends.py",
         "tests/test_numba_backend.py",
         "tests/test_reported_numbers.py",
         "tests/test_resource_limits.py",
@@ -63,7 +65,7 @@ GROUPS: dict[str, list[str]] = {
     # the measuring code (moved here from reference/): relative_error, term_scaled_error, ...
     "nn_numpy/check/measures.py": [
         "tests/test_check_measures.py",
-        "tests/test_check_correct.py",
+        "tests/test_check_gradients_correct.py",
         "tests/test_check_diagnosis.py",
         "tests/test_report_rows.py",
     ],
@@ -72,7 +74,7 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_finite_differences.py",
         "tests/test_autograd_formulas.py",
         "tests/test_check_measures.py",
-        "tests/test_check_correct.py",
+        "tests/test_check_gradients_correct.py",
     ],
     # reference/, file by file (finite_differences.py and __main__.py only re-export and call:
     # mutmut mutates functions, and they have none)

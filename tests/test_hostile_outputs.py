@@ -1,4 +1,5 @@
-"""Round three of hostile inputs (a red team's finds): each test names the claim it proves.
+"""Hostile surroundings of the commands: bad flags, closed and full standard streams, special files
+and the target's own file as outputs, memory beyond what is available, huge costs.
 
 Special files are made inside tmp_path only (os.mknod as root, else skipped); never /dev/*.
 """
@@ -13,13 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_check_cli import GOOD  # a correct user implementation, shared
 
 from nn_numpy.check import cli as check_cli
 from nn_numpy.cli import predict as predict_cli
 from nn_numpy.cli import train as train_cli
 from nn_numpy.cli._outputs import format_cost
 from nn_numpy.resources import ResourceError, require_memory
+from tests.helpers import GOOD
 
 ROOT = Path(__file__).parents[1]
 BASIC = str(ROOT / "data" / "basic_dataset.csv")
@@ -132,13 +133,6 @@ def test_a_socket_as_output_is_refused_before_training(tmp_path, monkeypatch, ca
         err == "nn-numpy-train: error: --metrics-json: so is a socket; open() cannot write to it, "
         "give a file name\n"
     )
-
-
-@pytest.fixture
-def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "my_nn.py").write_text(GOOD, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.mark.parametrize("json_path", ["my_nn.py", "./my_nn.py", "link.py", "hard.py"])

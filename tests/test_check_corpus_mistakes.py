@@ -4,40 +4,15 @@ nn-numpy-check must give -- exit status, the quantities that fail, the words of 
 The wrong ones are one correct implementation (``BASE``, the README's dict style without the
 dict) with one or two classic mistakes edited in, each run twice: returning dZ1, dZ2 and J, and
 returning only the four gradients (then the diagnosis must find the mistake upstream by itself).
-Correct implementations in other styles are in test_check_users_correct.py; usage errors here.
+Correct implementations in other styles are in test_check_corpus_correct.py; usage errors here.
 Every check runs through the command (``cli.main``, no torch: the NumPy-only install).
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from nn_numpy.check import cli
-
-BASE = """\
-import numpy as np
-
-def gradients(W1, b1, W2, b2, X, Y):
-    m = X.shape[1]
-    Z1 = W1 @ X + b1
-    A1 = np.maximum(0, Z1)
-    Z2 = W2 @ A1 + b2
-    A2 = 1 / (1 + np.exp(-Z2))
-    dZ2 = A2 - Y
-    dW2 = dZ2 @ A1.T / m
-    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
-    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
-    dW1 = dZ1 @ X.T / m
-    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
-    J = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))
-    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dZ1": dZ1, "dZ2": dZ2, "J": J}
-"""
-ONLY_GRADIENTS = ('"dZ1": dZ1, "dZ2": dZ2, "J": J', '"_": 0')
+from tests.helpers import edited, run_user_code
 
 UP1, UP2 = "computed from a wrong dZ1: ", "computed from a wrong dZ2: "
 # name: (edits to BASE, {quantity: diagnosis words when dZ1, dZ2, J are returned},
@@ -141,32 +116,6 @@ MISTAKES: dict[str, tuple[list[tuple[str, str]], dict[str, str], dict[str, str]]
 }  # fmt: skip
 
 GRADIENTS = ("dW1", "db1", "dW2", "db2")
-
-
-def run_user_code(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    source: str,
-    function: str = "gradients",
-) -> tuple[int, str, str, dict[str, Any] | None]:
-    """Write ``source`` to a path with spaces, run the command on it; (exit, out, err, JSON)."""
-    monkeypatch.setattr(sys, "path", list(sys.path))  # the command adds the file's directory
-    path = tmp_path / "my code" / "my nn.py"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(source, encoding="utf-8")
-    result = tmp_path / "result.json"
-    code = cli.main(["--no-torch", "--json", str(result), f"{path}:{function}"])
-    out, err = capsys.readouterr()
-    return code, out, err, json.loads(result.read_text()) if result.exists() else None
-
-
-def edited(edits: list[tuple[str, str]], only_gradients: bool) -> str:
-    source = BASE
-    for old, new in [*edits, *([ONLY_GRADIENTS] if only_gradients else [])]:
-        assert old in source, old
-        source = source.replace(old, new)
-    return source
 
 
 def table_diagnoses(out: str) -> dict[str, str]:

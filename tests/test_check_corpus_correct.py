@@ -1,6 +1,6 @@
 """Correct implementations written as new users write them pass nn-numpy-check (exit 0), and
 what users' results look like (lists, floats, tensors, tuples, random numbers) gets a clear
-verdict. The runner and the mistakes are in test_check_users.py.
+verdict. The runner and the mistakes are in test_check_corpus_mistakes.py.
 """
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from test_check_users import BASE, edited, run_user_code  # the corpus's runner, shared
+
+from tests.helpers import BASE, edited, run_user_code
 
 # style: source of a correct implementation, each written from scratch (not by calling nn_numpy)
 STYLES = {

@@ -1,0 +1,267 @@
+"""Helpers shared by several test files: import them as ``from tests.helpers import ...``.
+
+``tests`` is found through pytest's ``pythonpath = ["."]``, so this works in both import modes
+(``prepend`` and ``importlib``, the configured one); test files never import one another. Fixtures
+built on these live in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nn_numpy import Params, backward, compute_cost, forward, init_params, predict, train
+from nn_numpy.check import cli as check_cli
+from nn_numpy.cli.train import main
+from nn_numpy.columns import Columns
+from nn_numpy.data import Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.model_io import ModelFileError, load_model
+
+ROOT = Path(__file__).parents[1]
+
+# The numba backend's tests skip without numba, except under NN_NUMPY_REQUIRE_NUMBA=1 (the tox
+# environments that install the `fast` extra): there a missing numba stops the run (this module is
+# imported by tests/conftest.py), so the compiled backend's checks cannot pass by not running.
+REQUIRE_NUMBA = os.environ.get("NN_NUMPY_REQUIRE_NUMBA", "") not in ("", "0")
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+if REQUIRE_NUMBA and not HAVE_NUMBA:
+    raise ImportError("NN_NUMPY_REQUIRE_NUMBA=1 but numba is not installed (extra `fast`)")
+needs_numba = pytest.mark.skipif(
+    not HAVE_NUMBA, reason="numba not installed (extra `fast`); NN_NUMPY_REQUIRE_NUMBA=1 forbids"
+)
+
+# nn-numpy-train, in-process: the data files, the seed's command, and the same run written out
+BASIC = str(ROOT / "data" / "basic_dataset.csv")
+LARGE = str(ROOT / "data" / "large_dataset.csv")
+SEED_COMMAND = [
+    "--data-path",
+    "data/basic_dataset.csv",
+    "--hidden-size",
+    "5",
+    "--learning-rate",
+    "0.01",
+    "--epochs",
+    "5000",
+    "--test-size",
+    "0.2",
+    "--seed",
+    "42",
+]
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """main(argv) in-process: (exit status, stdout, stderr), argparse's SystemExit included."""
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def reference(
+    path: str,
+    hidden: int,
+    lr: float,
+    epochs: int,
+    test_size: float = 0.2,
+    seed: int = 42,
+    standardize: str = "train",
+) -> dict[str, float]:
+    """The same run through the readable ``network.train`` loop, written out step by step.
+
+    ``standardize``: "train" (statistics of the train split), "all" (of all rows) or "none".
+    """
+    X, Y = split_xy(load_table(path))
+    Xtr, Ytr, Xte, Yte = train_test_split(X, Y, test_size, seed)
+    if standardize == "none":
+        scaler = Standardizer.identity(X.shape[0])
+    else:
+        scaler = Standardizer.fit(Xtr if standardize == "train" else X)
+    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+    params, _ = train(Xtr, Ytr, init_params(X.shape[0], hidden, seed), lr, epochs)
+    return {
+        "final_cost": compute_cost(forward(params, Xtr), Ytr),
+        "train_accuracy": float(np.mean(predict(params, Xtr) == Ytr)),
+        "test_accuracy": float(np.mean(predict(params, Xte) == Yte)),
+    }
+
+
+# the fast Trainer's tests: data, parameters and the readable gradients
+
+GRAD_NAMES = ("dW1", "db1", "dW2", "db2")
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def close(actual: np.ndarray, expected: np.ndarray, tol: float) -> None:
+    expected = np.asarray(expected, dtype=np.float64)
+    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol * scale)
+
+
+def blobs(m: int, n_x: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two overlapping Gaussian classes, X (n_x, m), Y (1, m) in {0, 1}."""
+    rng = np.random.default_rng(seed)
+    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
+    X = rng.standard_normal((n_x, m)) + 1.5 * (2 * Y - 1)
+    return X, Y
+
+
+def random_params(n_x: int, n_h: int, seed: int) -> Params:
+    """He-initialized weights with non-zero biases, so every bias path is exercised."""
+    p = init_params(n_x, n_h, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    return Params(W1=p.W1, b1=0.3 * rng.standard_normal((n_h, 1)), W2=p.W2, b2=np.array([[0.2]]))
+
+
+def readable_grads(p: Params, X: np.ndarray, Y: np.ndarray) -> dict[str, np.ndarray]:
+    g = backward(p, forward(p, X), X, Y)
+    return {name: g[name] for name in GRAD_NAMES}
+
+
+# model files: a trained model, and reading, rewriting and failing to load its entries
+
+COLUMNS = Columns(("x1", "x2", "x3"), "label")
+
+
+def trained_model(dtype: type[np.floating]) -> tuple[Params, Standardizer, np.ndarray]:
+    """A briefly trained 3-feature model in ``dtype`` and raw data far from zero mean, unit std."""
+    rng = np.random.default_rng(7)
+    X_raw = rng.normal(loc=[[50.0], [-3.0], [0.01]], scale=[[10.0], [0.5], [0.002]], size=(3, 64))
+    standardizer = Standardizer.fit(X_raw)
+    X = standardizer.transform(X_raw).astype(dtype)
+    Y = (X[0] + X[1] * X[2] > 0).astype(dtype).reshape(1, -1)
+    params, _ = train(X, Y, init_params(3, 5, seed=1, dtype=dtype), learning_rate=0.5, epochs=50)
+    return params, standardizer, X_raw
+
+
+def model_arrays(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def rewrite_model(path: Path, **changes: np.ndarray | None) -> None:
+    """Rewrite a model file with some entries replaced (or removed, for None)."""
+    arrays = model_arrays(path)
+    for k, v in changes.items():
+        if v is None:
+            del arrays[k]
+        else:
+            arrays[k] = v
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)  # type: ignore[arg-type]
+
+
+def load_error(path: Path) -> str:
+    with pytest.raises(ModelFileError) as info:
+        load_model(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(path) in message
+    return message
+
+
+# nn-numpy-check: a correct user implementation (with deliberately broken functions beside it)
+
+GOOD = """
+import numpy as np
+
+def gradients(W1, b1, W2, b2, X, Y):
+    m = X.shape[1]
+    Z1 = W1 @ X + b1
+    A1 = np.maximum(Z1, 0)
+    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+    dZ2 = A2 - Y
+    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
+    return {"dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True),
+            "dW2": dZ2 @ A1.T / m, "db2": dZ2.mean(axis=1, keepdims=True)}
+
+def no_mask(W1, b1, W2, b2, X, Y):
+    g = gradients(W1, b1, W2, b2, X, Y)
+    m = X.shape[1]
+    A1 = np.maximum(W1 @ X + b1, 0)
+    dZ1 = W2.T @ (1 / (1 + np.exp(-(W2 @ A1 + b2))) - Y)
+    return {**g, "dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True)}
+
+def raises(W1, b1, W2, b2, X, Y):
+    return helper(X)
+
+def helper(X):
+    return X @ X  # ValueError: (n_x, m) @ (n_x, m)
+
+def lower_case(W1, b1, W2, b2, X, Y):
+    return {k.lower(): v for k, v in gradients(W1, b1, W2, b2, X, Y).items()}
+
+def three_arguments(params, X, Y):
+    return {}
+
+def missing_db2(W1, b1, W2, b2, X, Y):
+    return {k: v for k, v in gradients(W1, b1, W2, b2, X, Y).items() if k != "db2"}
+
+def returns_none(W1, b1, W2, b2, X, Y):
+    return None
+
+def text_value(W1, b1, W2, b2, X, Y):
+    return {**gradients(W1, b1, W2, b2, X, Y), "dW2": "zero"}
+
+def bad_shape(W1, b1, W2, b2, X, Y):
+    return {**gradients(W1, b1, W2, b2, X, Y), "dW2": np.zeros((3, 3))}
+
+not_a_function = 3
+"""
+
+
+# the red-team corpus: one correct implementation to edit mistakes into, and its runner
+
+BASE = """\
+import numpy as np
+
+def gradients(W1, b1, W2, b2, X, Y):
+    m = X.shape[1]
+    Z1 = W1 @ X + b1
+    A1 = np.maximum(0, Z1)
+    Z2 = W2 @ A1 + b2
+    A2 = 1 / (1 + np.exp(-Z2))
+    dZ2 = A2 - Y
+    dW2 = dZ2 @ A1.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    J = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dZ1": dZ1, "dZ2": dZ2, "J": J}
+"""
+ONLY_GRADIENTS = ('"dZ1": dZ1, "dZ2": dZ2, "J": J', '"_": 0')
+
+
+def run_user_code(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    function: str = "gradients",
+) -> tuple[int, str, str, dict[str, Any] | None]:
+    """Write ``source`` to a path with spaces, run the command on it; (exit, out, err, JSON)."""
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the command adds the file's directory
+    path = tmp_path / "my code" / "my nn.py"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(source, encoding="utf-8")
+    result = tmp_path / "result.json"
+    code = check_cli.main(["--no-torch", "--json", str(result), f"{path}:{function}"])
+    out, err = capsys.readouterr()
+    return code, out, err, json.loads(result.read_text()) if result.exists() else None
+
+
+def edited(edits: list[tuple[str, str]], only_gradients: bool) -> str:
+    source = BASE
+    for old, new in [*edits, *([ONLY_GRADIENTS] if only_gradients else [])]:
+        assert old in source, old
+        source = source.replace(old, new)
+    return source

@@ -1,0 +1,143 @@
+"""The contract every fast training backend keeps: it computes what the readable network computes.
+
+One test per claim, run for each backend: the fused NumPy ``Trainer`` (``trainer``) and the
+compiled ``NumbaTrainer`` (``numba``, one thread unless a test asks for more). The reference is
+``network.py`` (forward, backward, compute_cost, update_params), itself checked against torch
+autograd elsewhere; ``close`` (tests/helpers.py) bounds errors relative to the quantity's size.
+Without numba its cases skip with the reason, except under ``NN_NUMPY_REQUIRE_NUMBA=1``, where a
+missing numba stops the run (tests/helpers.py). What only one backend has (chunking, threads,
+the compiled exp) is tested in tests/test_trainer.py and tests/test_numba_backend.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from numpy.typing import DTypeLike
+
+from nn_numpy import Params, Trainer, backward, compute_cost, fast_trainer, forward, update_params
+from nn_numpy.fast_trainer import NumbaTrainer
+from tests.helpers import (
+    GRAD_NAMES,
+    PARAM_NAMES,
+    blobs,
+    close,
+    needs_numba,
+    random_params,
+    readable_grads,
+)
+
+BACKENDS = [pytest.param("trainer"), pytest.param("numba", marks=needs_numba)]
+
+
+def make(
+    backend: str,
+    X: np.ndarray,
+    Y: np.ndarray,
+    p: Params,
+    learning_rate: float,
+    dtype: DTypeLike = np.float64,
+    **options: Any,
+) -> Trainer | NumbaTrainer:
+    """The backend's trainer; ``options``: ``chunk_size`` (trainer) or ``threads`` (numba)."""
+    if backend == "numba":
+        return NumbaTrainer(X, Y, p, learning_rate, dtype=dtype, threads=options.get("threads", 1))
+    return Trainer(X, Y, p, learning_rate, dtype=dtype, chunk_size=options.get("chunk_size"))
+
+
+def assert_gradients_and_cost_equal_readable(
+    t: Trainer | NumbaTrainer, p: Params, X: np.ndarray, Y: np.ndarray
+) -> None:
+    fast = t.gradients()
+    for name, expected in readable_grads(p, X, Y).items():
+        assert getattr(fast, name).shape == expected.shape, name
+        close(getattr(fast, name), expected, 1e-12)
+    assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
+
+
+@pytest.fixture
+def split_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let small problems use several numba threads, so the parallel kernel is tested on them."""
+    monkeypatch.setattr(fast_trainer, "MIN_EXAMPLES_PER_THREAD", 1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("n_h", [1, 5, 64])
+def test_gradients_and_cost_equal_readable_backward_to_1e12(backend: str, n_h: int) -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, n_h, seed=n_h)
+    assert_gradients_and_cost_equal_readable(make(backend, X, Y, p, 0.1), p, X, Y)
+
+
+@pytest.mark.parametrize(
+    ("backend", "options"),
+    [
+        pytest.param("trainer", {"chunk_size": None}, id="trainer"),
+        pytest.param("trainer", {"chunk_size": 97}, id="trainer-chunks-of-97"),
+        pytest.param("numba", {"threads": 1}, id="numba", marks=needs_numba),
+        pytest.param("numba", {"threads": 2}, id="numba-2-threads", marks=needs_numba),
+    ],
+)
+def test_steps_equal_readable_forward_backward_update(
+    split_small_batches: None, backend: str, options: dict[str, Any]
+) -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, 5, seed=3)
+    t = make(backend, X, Y, p, 0.5, **options)
+    for _ in range(25):
+        assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
+        t.step()
+        p = update_params(p, backward(p, forward(p, X), X, Y), learning_rate=0.5)
+    for name in PARAM_NAMES:
+        close(t.params[name], p[name], 1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_float32_agrees_with_the_float64_trainer_to_1e5(backend: str) -> None:
+    X, Y = blobs(2000)
+    p = random_params(2, 5, seed=4)
+    t64 = Trainer(X, Y, p, 0.5, dtype=np.float64)
+    t32 = make(backend, X, Y, p, 0.5, dtype=np.float32)
+    g64, g32 = t64.gradients(), t32.gradients()
+    for name in GRAD_NAMES:
+        assert getattr(g32, name).dtype == np.float32
+        close(getattr(g32, name), getattr(g64, name), 1e-5)
+    for _ in range(50):
+        t64.step()
+        t32.step()
+    assert t32.cost() == pytest.approx(t64.cost(), rel=1e-5)
+    for name in PARAM_NAMES:
+        assert t32.params[name].dtype == np.float32
+        close(t32.params[name], t64.params[name], 1e-5)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_dead_unit_has_zero_gradient_like_readable(backend: str) -> None:
+    """A unit with Z1 = 0 on every example gets 1{0 > 0} = 0: no gradient flows through it."""
+    X, Y = blobs(100)
+    p = random_params(2, 3, 0)
+    W1, b1 = p.W1.copy(), p.b1.copy()
+    W1[1] = 0.0
+    b1[1] = 0.0
+    p = Params(W1=W1, b1=b1, W2=p.W2, b2=p.b2)
+    fast = make(backend, X, Y, p, 0.1).gradients()
+    assert np.all(fast.dW1[1] == 0.0) and fast.db1[1, 0] == 0.0 and fast.dW2[0, 1] == 0.0
+    assert_gradients_and_cost_equal_readable(make(backend, X, Y, p, 0.1), p, X, Y)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_params_are_copies_and_inputs_are_not_modified(backend: str) -> None:
+    X, Y = blobs(50)
+    p = random_params(2, 4, 0)
+    X0, Y0, p0 = X.copy(), Y.copy(), {k: v.copy() for k, v in p.as_dict().items()}
+    t = make(backend, X, Y, p, 0.1)
+    t.step()
+    for name in PARAM_NAMES:
+        np.testing.assert_array_equal(p[name], p0[name])
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(Y, Y0)
+    snapshot = t.params
+    snapshot.W1[...] = 123.0
+    assert not np.any(t.params.W1 == 123.0)
