@@ -11,8 +11,16 @@ import numpy as np
 import pytest
 
 from nn_numpy.check import UsageError, check_gradients
-from nn_numpy.check.api import ORDER, REPEAT_TOLERANCE, TOLERANCE, conform, tolerance
+from nn_numpy.check.api import (
+    ORDER,
+    REPEAT_TOLERANCE,
+    TOLERANCE,
+    _judge_against,
+    conform,
+    tolerance,
+)
 from nn_numpy.check.cases import KINK_MARGIN, Case, checker_cases
+from nn_numpy.check.diagnose import Context
 from nn_numpy.check.oracles import readable
 from nn_numpy.network import Params
 
@@ -228,3 +236,14 @@ def test_a_case_at_the_kink_margin_is_judged_and_one_inside_it_is_refused():
         judge(correct, cases=[_case_with_min_abs_Z1(np.nextafter(KINK_MARGIN, 0))])
     with pytest.raises(ValueError, match="near a ReLU kink"):
         judge(correct, cases=[_case_with_min_abs_Z1(-0.5 * KINK_MARGIN)])
+
+
+def test_an_error_exactly_at_the_tolerance_passes_and_one_ulp_past_it_fails():
+    case = CASES[0]
+    expected = readable(case.params, case.X, case.Y)
+    user = {**expected, "dW1": expected["dW1"] * (1 + 0.7 * TOLERANCE)}
+    per_case = [(case, Context.of(case, expected), user)]
+    err = _judge_against("dW1", per_case, 1.0, per_example=True).error
+    assert err == pytest.approx(0.7 * TOLERANCE, rel=1e-6)
+    assert _judge_against("dW1", per_case, err, per_example=True).ok
+    assert not _judge_against("dW1", per_case, np.nextafter(err, 0), per_example=True).ok

@@ -91,7 +91,8 @@ def test_a_model_trained_with_a_bom_matches_data_without_one(tmp_path):
     "header, names",
     [("Age,label", ("Age", "label")), ("  Age \t,\tlabel  ", ("Age", "label")),
      ("my age,Label", ("my age", "Label")), ("âge,naïve", ("âge", "naïve")),
-     ("e\u0301,x", ("e\u0301", "x")), ("AGE,age", ("AGE", "age"))],
+     ("e\u0301,x", ("e\u0301", "x")), ("AGE,age", ("AGE", "age")),
+     ("\u00a0Age,\u3000x ", ("\u00a0Age", "\u3000x"))],  # other spaces are part of a name
 )  # fmt: skip
 def test_column_names_are_kept_as_written_but_for_surrounding_spaces_and_tabs(
     tmp_path, header, names
