@@ -202,6 +202,17 @@ def test_a_failing_run_keeps_its_own_status_and_message_when_stdout_failed(monke
     assert capsys.readouterr().err == "prog: error: bad input\n"
 
 
+def test_a_status_of_2_stays_2_when_stdout_failed(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdout", FailingStream(OSError(errno.ENOSPC, "No space left")))
+
+    def work():
+        print("a line")
+        return fail("prog", "their code raised", 2)
+
+    assert run_cli("prog", work, ()) == 2
+    assert capsys.readouterr().err == "prog: error: their code raised\n"
+
+
 def test_warnings_are_one_line_each(capsys):
     def work():
         warnings.warn("careful", RuntimeWarning, stacklevel=1)
@@ -231,12 +242,13 @@ def test_bad_arguments_are_one_line_pointing_at_help(capsys):
 
 CLOSED = """
 import os, sys
-os.close({fd})
-{reset}
+for fd in {fds}:
+    os.close(fd)
+    setattr(sys, ["stdin", "stdout", "stderr"][fd], None)
 from nn_numpy.cli._errors import run_cli
 
 def work():
-    with open(sys.argv[1], "w") as f:   # must not get descriptor {fd}
+    with open(sys.argv[1], "w") as f:   # must not get a closed standard descriptor
         f.write("file")
     print("to stdout")
     sys.stderr.write("to stderr\\n")
@@ -247,21 +259,22 @@ sys.exit(status)
 """
 
 
-@pytest.mark.parametrize("fd", [0, 1, 2])
-def test_a_closed_standard_stream_never_receives_an_output_file(tmp_path, fd):
+@pytest.mark.parametrize("fds", [(0,), (1,), (2,), (1, 2)])
+def test_a_closed_standard_stream_never_receives_an_output_file(tmp_path, fds):
     out_file = tmp_path / "out.txt"
-    reset = f"sys.{['stdin', 'stdout', 'stderr'][fd]} = None"
-    code = CLOSED.format(fd=fd, reset=reset)
+    code = CLOSED.format(fds=fds)
     proc = subprocess.run(
         [sys.executable, "-c", code, str(out_file)], cwd=ROOT, capture_output=True, text=True,
         timeout=60,
     )  # fmt: skip
     assert out_file.read_text(encoding="utf-8") == "file"  # nothing printed into the file
-    if fd == 1:
+    if fds == (1, 2):  # stdout closed: exit 1, though the message is lost with stderr
+        assert (proc.returncode, proc.stdout, proc.stderr) == (1, "", "")
+    elif fds == (1,):
         assert proc.returncode == 1
         assert proc.stderr.endswith("to stderr\nprog: error: cannot write standard output: "
                                     "it was closed\n")  # fmt: skip
-    elif fd == 2:
+    elif fds == (2,):
         assert (proc.returncode, proc.stdout, proc.stderr) == (0, "to stdout\n", "")
     else:
         assert (proc.returncode, proc.stdout) == (0, "to stdout\n")
