@@ -150,6 +150,13 @@ def test_a_target_names_a_function_in_a_file_even_a_dotted_one(tmp_path):
     assert load_target(f"{path}:K.g")() == 7
 
 
+def test_a_file_in_a_directory_whose_name_has_a_colon_is_found(tmp_path):
+    folder = tmp_path / "a:b"
+    folder.mkdir()
+    path = _module(folder, "def f(): return 4\n")
+    assert load_target(f"{path}:f")() == 4
+
+
 def test_a_file_can_import_its_neighbours(tmp_path):
     _module(tmp_path, "VALUE = 5\n", "neighbour_of_user.py")
     path = _module(tmp_path, "from neighbour_of_user import VALUE\ndef f(): return VALUE\n")
