@@ -63,11 +63,14 @@ def test_the_callers_signal_handlers_are_restored_after_the_run(own_handlers, ca
 
 
 def test_after_an_in_process_run_ctrl_c_still_raises_keyboard_interrupt(capsys):
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    assert run_cli("prog", lambda: 0, ()) == 0
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    with pytest.raises(KeyboardInterrupt):
-        signal.raise_signal(signal.SIGINT)
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)  # Python's own
+    try:
+        assert run_cli("prog", lambda: 0, ()) == 0
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, saved)
 
 
 def test_an_ignored_signal_stays_ignored_while_the_program_runs(capsys):
