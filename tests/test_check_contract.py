@@ -47,7 +47,7 @@ def test_a_tuple_result_is_refused_with_the_dict_to_return_instead():
 
 
 def test_none_is_refused_as_a_missing_return_statement():
-    with pytest.raises(UsageError, match="returned None .a missing return statement"):
+    with pytest.raises(UsageError, match=r"returned None \(a missing return statement"):
         read_result(None, "f")
 
 
@@ -140,12 +140,14 @@ def _module(tmp_path: Path, text: str, name: str = "user_grads.py") -> Path:
 
 @pytest.mark.parametrize("target", ["nocolon", ":f", "file.py:"])
 def test_a_target_without_source_and_function_is_a_usage_error(target):
-    with pytest.raises(UsageError, match="TARGET must be path/to/file.py:function"):
+    with pytest.raises(UsageError, match=r"TARGET must be path/to/file\.py:function"):
         load_target(target)
 
 
 def test_a_target_names_a_function_in_a_file_even_a_dotted_one(tmp_path):
-    path = _module(tmp_path, "class K:\n    @staticmethod\n    def g(): return 7\ndef f(): return 6\n")
+    path = _module(
+        tmp_path, "class K:\n    @staticmethod\n    def g(): return 7\ndef f(): return 6\n"
+    )
     assert load_target(f"{path}:f")() == 6
     assert load_target(f"{path}:K.g")() == 7
 
@@ -182,7 +184,7 @@ def test_a_missing_file_is_a_usage_error(tmp_path):
 
 def test_an_error_at_import_is_the_users_and_sys_exit_gets_advice(tmp_path):
     path = _module(tmp_path, "raise KeyError('theirs')\n")
-    with pytest.raises(UserImportError, match="raised$") as info:
+    with pytest.raises(UserImportError, match=r"raised$") as info:
         load_target(f"{path}:f")
     assert isinstance(info.value.__cause__, KeyError)
     path = _module(tmp_path, "import sys\nsys.exit(2)\n", "script_user.py")
@@ -208,7 +210,7 @@ def run_check(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_a_correct_function_exits_0_and_writes_the_json_report(tmp_path, capsys):
     path = _module(tmp_path, GOOD)
-    status, out, err = run_check(capsys, f"{path}:gradients", "--json", str(tmp_path / "r.json"))
+    status, _, err = run_check(capsys, f"{path}:gradients", "--json", str(tmp_path / "r.json"))
     assert status == 0, err
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["ok"] is True

@@ -5,7 +5,6 @@ and outputs recognised as one file through symlinked directories."""
 from __future__ import annotations
 
 import errno
-import os
 import signal
 import subprocess
 import sys
@@ -127,7 +126,8 @@ class InputProblem(Exception):
 @pytest.mark.parametrize(
     "exc, status, message",
     [(UsageError("bad"), 2, "bad"), (InputProblem("their data"), 2, "their data"),
-     (RunError("broke"), 1, "broke"), (WriteError(errno.ENOSPC, "disk full", "o.json"), 1, "cannot write 'o.json': disk full"),
+     (RunError("broke"), 1, "broke"),
+     (WriteError(errno.ENOSPC, "disk full", "o.json"), 1, "cannot write 'o.json': disk full"),
      (MemoryError(), 1, "out of memory"),
      (OSError(errno.EIO, "I/O error", "f.bin"), 1, "f.bin: I/O error"),
      (OSError(errno.EIO, "I/O error"), 1, "I/O error"),
@@ -141,8 +141,7 @@ def test_every_way_a_run_ends_is_one_line_and_a_documented_status(capsys, exc, s
 
     before = sys.stdout
     assert run_cli("prog", work, (InputProblem,)) == status
-    out, err = capsys.readouterr()
-    assert err == f"prog: error: {message}\n"
+    assert capsys.readouterr().err == f"prog: error: {message}\n"
     assert sys.stdout is before
 
 
@@ -240,7 +239,10 @@ def test_bad_arguments_are_one_line_pointing_at_help(capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith("prog: error: argument --n: invalid int value") and "(see prog --help)" in err
+    assert (
+        err.startswith("prog: error: argument --n: invalid int value")
+        and "(see prog --help)" in err
+    )
 
 
 CLOSED = """
@@ -312,6 +314,6 @@ def test_two_outputs_through_a_symlinked_directory_are_refused(linked):
     with pytest.raises(UsageError, match="--a and --b name the same file"):
         check_outputs({"--a": str(deep / "o.json"), "--b": str(link / "o.json")}, {})
     (deep / "in.csv").write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="--a: .* is the DATA input"):
+    with pytest.raises(UsageError, match=r"--a: .* is the DATA input"):
         check_outputs({"--a": str(link / "in.csv")}, {"DATA": str(deep / "in.csv")})
     check_outputs({"--a": str(link / "o.json"), "--b": str(link / "p.json")}, {"DATA": None})

@@ -97,8 +97,8 @@ def test_a_benchmark_name_seen_twice_fails_its_gate():
 
 def test_a_skipped_benchmark_is_remembered_with_its_reason():
     plugin = GatePlugin([GATE])
-    report = SimpleNamespace(skipped=True, nodeid="b/test_x.py::fast",
-                             longrepr=("b/test_x.py", 3, "Skipped: torch not installed"))  # fmt: skip
+    longrepr = ("b/test_x.py", 3, "Skipped: torch not installed")
+    report = SimpleNamespace(skipped=True, nodeid="b/test_x.py::fast", longrepr=longrepr)
     plugin.pytest_runtest_logreport(report)
     plugin.pytest_runtest_logreport(SimpleNamespace(skipped=False, nodeid="x::slow", longrepr=None))
     assert plugin.skipped == {"fast": "torch not installed"}

@@ -42,7 +42,7 @@ def test_the_size_cap_is_the_readmes_256_mib():
 def test_a_file_of_exactly_the_cap_is_read_and_one_byte_more_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "MAX_DATA_BYTES", 64)
     assert read_table(write(tmp_path, sized(64))).values.shape == (1, 2)
-    with pytest.raises(DataError, match="larger than the 0 MiB limit for data files$"):
+    with pytest.raises(DataError, match=r"larger than the 0 MiB limit for data files$"):
         read_table(write(tmp_path, sized(65)))
 
 
