@@ -247,3 +247,115 @@ def test_an_error_exactly_at_the_tolerance_passes_and_one_ulp_past_it_fails():
     assert err == pytest.approx(0.7 * TOLERANCE, rel=1e-6)
     assert _judge_against("dW1", per_case, err, per_example=True).ok
     assert not _judge_against("dW1", per_case, np.nextafter(err, 0), per_example=True).ok
+
+
+def test_a_correct_float16_implementation_passes_under_its_own_tolerance():
+    def half(W1, b1, W2, b2, X, Y):
+        return {k: np.asarray(v, dtype=np.float16) for k, v in correct(W1, b1, W2, b2, X, Y).items()}
+
+    report = judge(half)
+    assert report.ok
+    assert {r.tol for r in report.rows} == {16 * 2.0**-10}
+
+
+def test_a_quantity_returned_on_some_cases_only_is_not_judged():
+    def sometimes(W1, b1, W2, b2, X, Y):
+        out = correct(W1, b1, W2, b2, X, Y)
+        return out if is_case(CASES[0])(X) else {k: v for k, v in out.items() if k != "dZ1"}
+
+    report = judge(sometimes)
+    assert "dZ1" not in [r.quantity for r in report.rows] and "dZ1" in report.not_returned
+
+
+@pytest.mark.parametrize("quantity", ["dW1", "db1", "dW2", "db2", "J"])
+def test_only_dZ_may_be_divided_by_m(quantity):
+    def over_m(W1, b1, W2, b2, X, Y):
+        out = correct(W1, b1, W2, b2, X, Y)
+        return {**out, quantity: out[quantity] / X.shape[1]}
+
+    row = {r.quantity: r for r in judge(over_m).rows}[quantity]
+    assert not row.ok and not row.note
+
+
+def test_dW_divided_by_m_again_after_a_batch_dZ_is_named_as_1_over_m_twice():
+    def twice(W1, b1, W2, b2, X, Y):
+        out = correct(W1, b1, W2, b2, X, Y)
+        m = X.shape[1]
+        return {**out, "dZ2": out["dZ2"] / m, "dW2": out["dW2"] / m}
+
+    rows = {r.quantity: r for r in judge(twice).rows}
+    assert rows["dZ2"].ok and not rows["dW2"].ok
+    assert rows["dW2"].diagnosis.startswith("1/m applied twice: dW2 is m times too small")
+
+
+def test_the_worst_entry_is_located_by_case_and_index():
+    case = CASES[3]
+
+    def one_entry(W1, b1, W2, b2, X, Y):
+        out = correct(W1, b1, W2, b2, X, Y)
+        if is_case(case)(X):
+            dW1 = out["dW1"].copy()
+            dW1[2, 1] += 10 * np.max(np.abs(dW1))
+            out["dW1"] = dW1
+        return out
+
+    row = {r.quantity: r for r in judge(one_entry).rows}["dW1"]
+    assert (row.case, row.index) == (case.name, (2, 1))
+
+
+def test_a_wrong_shape_names_the_first_case():
+    def bad(W1, b1, W2, b2, X, Y):
+        return {**correct(W1, b1, W2, b2, X, Y), "db1": np.zeros(W1.shape[0])}
+
+    row = {r.quantity: r for r in judge(bad).rows}["db1"]
+    assert (row.ok, row.error, row.case) == (False, None, CASES[0].name)
+
+
+def test_a_non_finite_cost_is_named_without_an_index():
+    def bad(W1, b1, W2, b2, X, Y):
+        return {**correct(W1, b1, W2, b2, X, Y), "J": np.nan}
+
+    row = {r.quantity: r for r in judge(bad).rows}["J"]
+    assert not row.ok
+    assert row.diagnosis == f"non-finite values (nan) on case '{CASES[0].name}'"
+
+
+def _random_with_inf(W1, b1, W2, b2, X, Y):
+    """Dropout-like: a different dW1 on every call, with one infinite entry in a fixed place."""
+    out = correct(W1, b1, W2, b2, X, Y)
+    dW1 = out["dW1"] * np.random.default_rng().uniform(0.5, 1.5, out["dW1"].shape)
+    dW1[0, 0] = np.inf
+    return {**out, "dW1": dW1}
+
+
+@pytest.mark.filterwarnings("error")
+def test_randomness_is_refused_even_with_an_infinite_entry_and_without_warnings():
+    with pytest.raises(UsageError, match="different dW1 when called twice"):
+        judge(_random_with_inf, cases=CASES[:1])
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_repeatable_non_finite_result_is_judged_without_warnings():
+    def bad(W1, b1, W2, b2, X, Y):
+        out = correct(W1, b1, W2, b2, X, Y)
+        dW1 = out["dW1"].copy()
+        dW1[0, 0], dW1[0, 1] = np.inf, np.nan
+        return {**out, "dW1": dW1}
+
+    row = {r.quantity: r for r in judge(bad, cases=CASES[:2]).rows}["dW1"]
+    assert not row.ok and "non-finite values (nan)" in row.diagnosis
+
+
+def test_an_infinite_entry_appearing_on_the_second_call_is_refused():
+    calls = []
+
+    def fn(W1, b1, W2, b2, X, Y):
+        calls.append(1)
+        out = correct(W1, b1, W2, b2, X, Y)
+        if len(calls) == 2:
+            out["dW1"] = out["dW1"].copy()
+            out["dW1"][1, 1] = np.inf
+        return out
+
+    with pytest.raises(UsageError, match="different dW1"):
+        judge(fn, cases=CASES[:1])
