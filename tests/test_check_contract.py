@@ -252,3 +252,49 @@ def test_a_result_breaking_the_contract_is_one_line_and_exit_2(tmp_path, capsys)
     status, out, err = run_check(capsys, f"{path}:f")
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and CONTRACT in err
+
+
+def test_a_py_file_in_the_current_directory_is_named_without_a_slash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _module(tmp_path, "def f(): return 9\n", "here_user.py")
+    assert load_target("here_user.py:f")() == 9
+
+
+def test_a_path_that_is_not_python_is_a_usage_error(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"cannot load .*notes\.txt as Python"):
+        load_target(f"{path}:f")
+
+
+def test_a_target_file_can_define_dataclasses(tmp_path):
+    path = _module(tmp_path, "from __future__ import annotations\nimport dataclasses\n"
+                   "@dataclasses.dataclass\nclass G:\n    dW1: int\n"
+                   "def f(): return G(1)\n", "dc_user.py")  # fmt: skip
+    assert load_target(f"{path}:f")().dW1 == 1
+
+
+def test_the_callers_argv_is_restored(tmp_path, capsys):
+    path = _module(tmp_path, GOOD)
+    before = list(sys.argv)
+    run_check(capsys, f"{path}:gradients")
+    assert sys.argv == before
+
+
+def test_a_builtin_target_called_wrongly_is_the_users_error_in_one_line(capsys):
+    status, out, err = run_check(capsys, "math:sqrt")
+    assert status == 2 and out == ""
+    assert err.startswith("TypeError") and "raised on case" in err
+
+
+def test_oracles_disagreeing_is_an_internal_error_exit_1(tmp_path, capsys, monkeypatch):
+    from nn_numpy.check.oracles import OracleDisagreement
+
+    def disagree(*args, **kwargs):
+        raise OracleDisagreement("autograd and finite differences differ")
+
+    monkeypatch.setattr(cli, "check_gradients", disagree)
+    status, out, err = run_check(capsys, f"{_module(tmp_path, GOOD)}:gradients")
+    assert (status, out) == (1, "")
+    assert err == ("nn-numpy-check: internal error, please report it: autograd and finite "
+                   "differences differ\n")  # fmt: skip

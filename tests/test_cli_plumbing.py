@@ -317,3 +317,15 @@ def test_two_outputs_through_a_symlinked_directory_are_refused(linked):
     with pytest.raises(UsageError, match=r"--a: .* is the DATA input"):
         check_outputs({"--a": str(link / "in.csv")}, {"DATA": str(deep / "in.csv")})
     check_outputs({"--a": str(link / "o.json"), "--b": str(link / "p.json")}, {"DATA": None})
+
+
+def test_pythons_warning_display_is_restored_after_the_run(capsys):
+    before = warnings.showwarning
+    run_cli("prog", lambda: 0, ())
+    assert warnings.showwarning is before
+
+
+def test_standard_output_keeps_its_attributes_during_the_run(capsys):
+    seen = []
+    run_cli("prog", lambda: seen.append((sys.stdout.encoding, sys.stdout.isatty())) or 0, ())
+    assert seen == [(sys.stdout.encoding, sys.stdout.isatty())]

@@ -180,3 +180,13 @@ def test_the_summary_prints_one_line_per_verdict():
     plugin.pytest_terminal_summary(reporter)
     assert lines[0][0] == "benchmark gates (ratios of minimum times, this run)"
     assert lines[1][0].startswith("GATE FAILED: slow / fast = 1.00x") and lines[1][1]["red"]
+
+
+def test_a_passing_gate_is_printed_green():
+    plugin = GatePlugin([GATE])
+    lines: list[tuple[str, dict]] = []
+    reporter = SimpleNamespace(section=lambda title: None,
+                               write_line=lambda text, **kw: lines.append((text, kw)))  # fmt: skip
+    plugin.verdicts = [evaluate(GATE, {"slow": 3.0, "fast": 1.0}, BOTH, {})]
+    plugin.pytest_terminal_summary(reporter)
+    assert lines == [(plugin.verdicts[0].line, {"red": False, "bold": False, "green": True})]

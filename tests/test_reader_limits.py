@@ -231,3 +231,25 @@ def test_an_empty_path_and_a_directory_are_named_as_such(tmp_path):
 def test_values_are_float64_rows_by_columns(tmp_path):
     table = read_table(write(tmp_path, "a,b,c\n1,2,3\n4,5,6\n"))
     assert table.values.dtype == np.float64 and table.values.shape == (2, 3)
+
+
+@pytest.mark.parametrize("char", ["\x08", "\x1f", "\x80"])
+def test_control_characters_at_the_edges_of_the_ranges_are_refused(tmp_path, char):
+    with pytest.raises(DataError, match=f"line 2: control character U\\+{ord(char):04X}"):
+        read_table(write(tmp_path, f"a,b\n1{char},2\n"))
+
+
+def test_a_file_ending_inside_a_utf8_character_is_refused(tmp_path):
+    with pytest.raises(DataError, match="not a UTF-8 text file"):
+        read_table(write(tmp_path, b"a,b\n1,2\xc3"))
+
+
+def test_a_hash_is_not_a_comment(tmp_path):
+    with pytest.raises(DataError, match=r"line 2, column 2: '2#c' is not a number"):
+        read_table(write(tmp_path, "a,b\n1,2#c\n"))
+
+
+def test_a_path_through_a_file_cannot_be_read_and_says_why(tmp_path):
+    write(tmp_path, "a,b\n1,2\n")
+    with pytest.raises(DataError, match=r"cannot read the file \(Not a directory\)$"):
+        read_table(tmp_path / "d.csv" / "x.csv")

@@ -11,6 +11,7 @@ tests/test_resource_limits.py; here the split that dominates is the test split.
 
 from __future__ import annotations
 
+import os
 import tracemalloc
 
 import numpy as np
@@ -139,3 +140,18 @@ def test_memavailable_is_read_in_kibibytes(tmp_path, monkeypatch):
 )  # fmt: skip
 def test_sizes_are_printed_in_decimal_units_to_three_digits(n, text):
     assert _size(n) == text
+
+
+@pytest.mark.parametrize("text", ["MemTotal: 999 kB\n", "MemAvailable: lots\n", None])
+def test_without_a_readable_memavailable_the_physical_memory_is_used(tmp_path, monkeypatch, text):
+    meminfo = tmp_path / "meminfo"
+    if text is not None:
+        meminfo.write_text(text, "ascii")
+    real_open = open
+
+    def fake_open(path, *args, **kwargs):
+        return real_open(meminfo if path == "/proc/meminfo" else path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", fake_open)
+    physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    assert resources.available_memory() == physical
