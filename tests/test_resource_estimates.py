@@ -155,3 +155,14 @@ def test_without_a_readable_memavailable_the_physical_memory_is_used(tmp_path, m
     monkeypatch.setattr("builtins.open", fake_open)
     physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     assert resources.available_memory() == physical
+
+
+def test_float32_chunks_are_as_wide_as_float32_sizes_them():
+    n_x, n_h, s = 3, 7, 4
+    w32, w64 = default_chunk_size(n_x, n_h, np.float32), default_chunk_size(n_x, n_h, np.float64)
+    m = (w32 + w64) // 2  # wider than a float64 chunk, narrower than a float32 one
+    assert w64 < m < w32
+    step = training_bytes(n_x, n_h, m + 1, 0, np.float32) - training_bytes(
+        n_x, n_h, m, 0, np.float32
+    )
+    assert step == s * (n_x + 2) + 2 * s * (4 * (n_h + 1) + (n_x + 1)) + 3 * s * n_h

@@ -26,7 +26,40 @@ _Y64 = (
     " every Y gives the same float64 labels, converted once here or per evaluation there"
 )
 
+_MEMINFO = (
+    "/proc/meminfo is ASCII: the locale's default codec (UTF-8 here, or any ASCII superset) and"
+    " the codec name in capitals read the same text"
+)
+_WHOLE_BYTES = (
+    "sizes are whole numbers of bytes: below 1000 one has at most three digits, which :.0f and"
+    " :.3g print alike"
+)
+
 TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
+    "nn_numpy.resources.x_available_memory__mutmut_2": (
+        'with open("/proc/meminfo", encoding=None) as f:',
+        _MEMINFO,
+    ),
+    "nn_numpy.resources.x_available_memory__mutmut_4": (
+        'with open("/proc/meminfo", ) as f:',
+        _MEMINFO,
+    ),
+    "nn_numpy.resources.x_available_memory__mutmut_8": (
+        'with open("/proc/meminfo", encoding="ASCII") as f:',
+        _MEMINFO,
+    ),
+    "nn_numpy.resources.x__size__mutmut_25": (
+        'return f"{value:.0f} {unit}" if (unit == "bytes") and False else f"{value:.3g} {unit}"',
+        _WHOLE_BYTES,
+    ),
+    "nn_numpy.resources.x__size__mutmut_28": (
+        'return f"{value:.0f} {unit}" if unit == "XXbytesXX" else f"{value:.3g} {unit}"',
+        _WHOLE_BYTES,
+    ),
+    "nn_numpy.resources.x__size__mutmut_29": (
+        'return f"{value:.0f} {unit}" if unit == "BYTES" else f"{value:.3g} {unit}"',
+        _WHOLE_BYTES,
+    ),
     "nn_numpy.network.x_sigmoid__mutmut_12": (
         "return np.where(z > 0, 1.0, e) / (1.0 + e)",
         "at z = 0 both branches give 1 / (1 + e) with e = exp(0) = 1, so sigma(0) = 0.5 either way",
