@@ -190,3 +190,48 @@ def test_a_passing_gate_is_printed_green():
     plugin.verdicts = [evaluate(GATE, {"slow": 3.0, "fast": 1.0}, BOTH, {})]
     plugin.pytest_terminal_summary(reporter)
     assert lines == [(plugin.verdicts[0].line, {"red": False, "bold": False, "green": True})]
+
+
+def test_one_second_is_a_million_microseconds():
+    assert fmt_time(1.0) == "1,000,000.0 us"
+
+
+def test_each_verdict_names_its_gate():
+    for minima in ({"slow": 3.0, "fast": 1.0}, {"slow": 1.0, "fast": 1.0}, {"slow": 1.0}):
+        v = evaluate(GATE, minima, BOTH, {})
+        assert v is not None and v.gate is GATE
+
+
+def test_only_skipped_reports_with_a_reason_are_remembered():
+    plugin = GatePlugin([GATE])
+    longrepr = ("x.py", 1, "Skipped: no")
+    plugin.pytest_runtest_logreport(SimpleNamespace(skipped=False, nodeid="x.py::slow",
+                                                    longrepr=longrepr))  # fmt: skip
+    plugin.pytest_runtest_logreport(SimpleNamespace(skipped=True, nodeid="x.py::fast",
+                                                    longrepr="xfail text"))  # fmt: skip
+    assert plugin.skipped == {}
+
+
+def test_a_skipped_benchmark_in_a_class_is_remembered_by_its_own_name():
+    plugin = GatePlugin([GATE])
+    report = SimpleNamespace(skipped=True, nodeid="b/test_x.py::TestSteps::fast",
+                             longrepr=("b/test_x.py", 3, "Skipped: no torch"))  # fmt: skip
+    plugin.pytest_runtest_logreport(report)
+    assert plugin.skipped == {"fast": "no torch"}
+
+
+def test_strict_mode_fails_only_the_gates_not_evaluated_and_keeps_their_gate(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    other = Gate("other", "fast", 2.0, "why")
+    plugin = GatePlugin([GATE, other])
+    _stats(plugin, [_bench("slow", 5e-3, 5e-3), _bench("fast", 1e-3, 1e-3)])
+    _finish(plugin, BOTH)
+    assert [(v.gate, v.status) for v in plugin.verdicts] == [(GATE, "pass"), (other, "FAIL")]
+
+
+def test_both_names_of_a_gate_seen_twice_are_listed():
+    plugin = GatePlugin([GATE])
+    _stats(plugin, [_bench(n, 1e-3, 1e-3) for n in ("slow", "slow", "fast", "fast")])
+    v = plugin.check_unique(GATE)
+    assert v is not None and v.gate is GATE
+    assert v.line == "GATE FAILED: slow, fast: name is not unique"

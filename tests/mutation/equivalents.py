@@ -35,7 +35,32 @@ _WHOLE_BYTES = (
     " :.3g print alike"
 )
 
+_LAST_PART = (
+    "a test's node id always holds '::', so rsplit with one split or more has the name last and"
+    " exactly two parts with one split, [1] being [-1]"
+)
+
 TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
+    "benchmarks.gates.x_evaluate__mutmut_37": (
+        'ratio = slow / fast if fast > 0 else float("INF")',
+        "float() reads infinity's name in any case: float('INF') is float('inf')",
+    ),
+    "benchmarks.gates.xǁGatePluginǁpytest_runtest_logreport__mutmut_14": (
+        'self.skipped[report.nodeid.rsplit("::", )[-1]] = reason',
+        _LAST_PART,
+    ),
+    "benchmarks.gates.xǁGatePluginǁpytest_runtest_logreport__mutmut_17": (
+        'self.skipped[report.nodeid.rsplit("::", 2)[-1]] = reason',
+        _LAST_PART,
+    ),
+    "benchmarks.gates.xǁGatePluginǁpytest_runtest_logreport__mutmut_18": (
+        'self.skipped[report.nodeid.rsplit("::", 1)[+1]] = reason',
+        _LAST_PART,
+    ),
+    "benchmarks.gates.xǁGatePluginǁcheck_unique__mutmut_6": (
+        "dup = [n for n in (gate.slower, gate.faster) if self.counts.get(n, 1) > 1]",
+        "an absent name counts 0 or 1 times either way: neither is more than 1",
+    ),
     "nn_numpy.resources.x_available_memory__mutmut_2": (
         'with open("/proc/meminfo", encoding=None) as f:',
         _MEMINFO,
