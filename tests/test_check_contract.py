@@ -177,6 +177,11 @@ def test_a_target_that_is_not_a_function_is_a_usage_error(tmp_path, body, attr, 
         load_target(f"{path}:{attr}")
 
 
+def test_a_path_with_a_backslash_is_a_file_not_a_module():
+    with pytest.raises(UsageError, match=r"no such file: sub\\user_grads$"):
+        load_target("sub\\user_grads:f")
+
+
 def test_a_missing_file_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="no such file"):
         load_target(f"{tmp_path / 'absent.py'}:f")

@@ -360,3 +360,14 @@ def test_an_infinite_entry_appearing_on_the_second_call_is_refused():
 
     with pytest.raises(UsageError, match="different dW1"):
         judge(fn, cases=CASES[:1])
+
+
+def test_errors_from_rounding_level_up_are_printed_with_two_digits():
+    from nn_numpy.check.report import ROUNDING, Row, format_error
+
+    assert ROUNDING == 1e-12
+    assert format_error(0.99e-12) == "<1e-12"
+    assert format_error(1e-12) == "1.0e-12"
+    assert format_error(5e-12) == "5.0e-12"
+    assert Row("J", True, 0.0, "shapes", ()).as_json()["index"] == []  # J has no index
+    assert Row("dW1", False, None).as_json()["index"] is None

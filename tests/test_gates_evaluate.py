@@ -225,8 +225,17 @@ def test_strict_mode_fails_only_the_gates_not_evaluated_and_keeps_their_gate(mon
     other = Gate("other", "fast", 2.0, "why")
     plugin = GatePlugin([GATE, other])
     _stats(plugin, [_bench("slow", 5e-3, 5e-3), _bench("fast", 1e-3, 1e-3)])
-    _finish(plugin, BOTH)
+    assert _finish(plugin, BOTH).exitstatus == 1  # one failed gate of two fails the run
     assert [(v.gate, v.status) for v in plugin.verdicts] == [(GATE, "pass"), (other, "FAIL")]
+
+
+@pytest.mark.parametrize("value", ["0", "", "yes"])
+def test_gates_are_required_only_when_the_variable_is_1(monkeypatch, value):
+    monkeypatch.setenv(STRICT_ENV, value)
+    plugin = GatePlugin([GATE])
+    _stats(plugin, [_bench("slow", 5e-3, 5e-3)])
+    assert _finish(plugin, BOTH).exitstatus == 0
+    assert [v.status for v in plugin.verdicts] == ["not evaluated"]
 
 
 def test_both_names_of_a_gate_seen_twice_are_listed():
