@@ -371,3 +371,13 @@ def test_errors_from_rounding_level_up_are_printed_with_two_digits():
     assert format_error(5e-12) == "5.0e-12"
     assert Row("J", True, 0.0, "shapes", ()).as_json()["index"] == []  # J has no index
     assert Row("dW1", False, None).as_json()["index"] is None
+
+
+def test_a_wrong_shaped_dZ1_is_not_followed_into_the_quantities_computed_from_it():
+    def transposed_dZ1(W1, b1, W2, b2, X, Y):
+        out = correct(W1, b1, W2, b2, X, Y)
+        return {**out, "dZ1": out["dZ1"].T, "dW1": 2 * out["dW1"]}
+
+    rows = {r.quantity: r for r in judge(transposed_dZ1).rows}
+    assert not rows["dZ1"].ok and rows["dZ1"].diagnosis.startswith("transposed")
+    assert not rows["dW1"].ok and "dZ1" not in rows["dW1"].diagnosis
