@@ -52,6 +52,8 @@ _CHECK_CLI = "nn_numpy/check/cli.py"
 _RESOURCES = "nn_numpy/resources.py"
 _ERRORS = "nn_numpy/cli/_errors.py"
 _GATES = "benchmarks/gates.py"
+_DIAGNOSE = "nn_numpy/check/diagnose.py"
+_CHECK_REPORT = "nn_numpy/check/report.py"
 
 _AUTOGRAD = [
     "tests/test_seed_errata.py",
@@ -118,6 +120,7 @@ TESTS: dict[str, list[str]] = {
         *_CLIS,
     ],
     _INPUTS: [
+        "tests/test_cli_inputs_limits.py",
         "tests/test_train_cli.py",
         "tests/test_reported_numbers.py",
         "tests/test_hostile_inputs.py",
@@ -141,9 +144,11 @@ TESTS: dict[str, list[str]] = {
     _OUTPUTS: [
         "tests/test_output_paths.py",
         "tests/test_cli_plumbing.py",
+        "tests/test_model_limits.py",
         *_CLIS,
     ],
     _MODEL_IO: [
+        "tests/test_model_limits.py",
         "tests/test_model_io.py",
         "tests/test_model_loader.py",
         "tests/test_column_matching.py",
@@ -209,6 +214,8 @@ TESTS: dict[str, list[str]] = {
         *_CLIS,
     ],
     _GATES: ["tests/test_gates_evaluate.py", "tests/test_benchmark_gates.py"],
+    _DIAGNOSE: ["tests/test_check_judging.py", "tests/test_check_diagnosis.py"],
+    _CHECK_REPORT: ["tests/test_check_judging.py", "tests/test_check_readme.py", *_CHECK],
 }
 
 
@@ -831,5 +838,49 @@ CATALOGUE: list[Mutant] = [
        "if gate.slower not in selected or gate.faster not in selected:",
        "if gate.slower not in selected and gate.faster not in selected:",
        "a gate judged when one of its two benchmarks was deselected"),
+    # ------------------------------------- found by a blind red-team pass over the same files
+    _m("cli-memory-check-ignores-test-split", _INPUTS,
+       "training_bytes(n_x, args.hidden_size, Y_train.shape[1], Y_test.shape[1], args.dtype)",
+       "training_bytes(n_x, args.hidden_size, Y_train.shape[1], 0, args.dtype)",
+       "the memory check leaves out the accuracy pass over a larger test split"),
+    _m("cli-infinite-output-classified", _INPUTS,
+       "bad = np.flatnonzero(~np.isfinite(forward(params, X).Z2[0]))",
+       "bad = np.flatnonzero(np.isnan(forward(params, X).Z2[0]))",
+       "an example whose Z2 overflows to +-inf is classified instead of refused"),
+    _m("model-names-with-spaces-saved", _MODEL_IO,
+       'if any(not name or name != name.strip(" \\t") for name in names):',
+       "if any(not name for name in names):",
+       "save_model writes column names the reader could never produce (' a')"),
+    _m("model-bound-checked-in-float64", _MODEL_IO,
+       'if not bound[0, 0] <= np.finfo(str(a["dtype"])).max:',
+       "if not bound[0, 0] <= np.finfo(np.float64).max:",
+       "a float32 model whose output overflows float32 near the mean is saved"),
+    _m("cli-cost-negative-not-exponent", _OUTPUTS,
+       'return f"{cost:.6f}" if abs(cost) < 1e6 else f"{cost:.6e}"',
+       'return f"{cost:.6f}" if cost < 1e6 else f"{cost:.6e}"',
+       "format_cost prints -2e6 with six decimals instead of in exponent form"),
+    _m("diagnose-follows-wrong-shaped-dZ", _DIAGNOSE,
+       "            if np.shape(user[up]) != np.shape(c.correct[up]):\n                return \"\", None",
+       "            if np.shape(user[up]) != np.shape(c.correct[up]):\n                pass",
+       "a user's dZ1 of the wrong shape is propagated: the checker crashes"),
+    _m("check-report-rounding-level-10x", _CHECK_REPORT,
+       "if err < ROUNDING:", "if err <= ROUNDING * 10:",
+       "errors up to 1e-11 printed as <1e-12"),
+    _m("check-report-J-index-null", _CHECK_REPORT,
+       '"index": list(self.index) if self.case else None,',
+       '"index": list(self.index) if self.index else None,',
+       "J's JSON index null although its case is named"),
+    _m("target-backslash-path-as-module", _TARGET,
+       'is_file = source.endswith(".py") or "/" in source or "\\\\" in source',
+       'is_file = source.endswith(".py") or "/" in source',
+       "a Windows path without .py taken as a module name"),
+    _m("gates-fail-only-if-all-fail", _GATES,
+       'if any(v.status == "FAIL" for v in self.verdicts) and session.exitstatus == 0:',
+       'if all(v.status == "FAIL" for v in self.verdicts) and session.exitstatus == 0:',
+       "one failed gate of two leaves the run green"),
+    _m("gates-strict-any-value", _GATES,
+       'strict = os.environ.get(STRICT_ENV) == "1"',
+       "strict = os.environ.get(STRICT_ENV) is not None",
+       "NN_NUMPY_REQUIRE_GATES=0 makes gates required"),
 ]
 # fmt: on
