@@ -860,7 +860,8 @@ CATALOGUE: list[Mutant] = [
        'return f"{cost:.6f}" if cost < 1e6 else f"{cost:.6e}"',
        "format_cost prints -2e6 with six decimals instead of in exponent form"),
     _m("diagnose-follows-wrong-shaped-dZ", _DIAGNOSE,
-       "            if np.shape(user[up]) != np.shape(c.correct[up]):\n                return \"\", None",
+       "            if np.shape(user[up]) != np.shape(c.correct[up]):\n"
+       "                return \"\", None",
        "            if np.shape(user[up]) != np.shape(c.correct[up]):\n                pass",
        "a user's dZ1 of the wrong shape is propagated: the checker crashes"),
     _m("check-report-rounding-level-10x", _CHECK_REPORT,
