@@ -26,6 +26,7 @@ from nn_numpy.network import Params
 
 # the small cases (the large dataset case only slows these tests down)
 CASES = [c for c in checker_cases() if "large_dataset" not in c.name]
+FEW = CASES[:2]  # for claims about one quantity's verdict (every case counts: see below)
 
 
 def correct(W1, b1, W2, b2, X, Y):
@@ -72,7 +73,7 @@ def test_a_correct_function_passes_every_quantity():
 
 @pytest.mark.parametrize("quantity", ORDER)
 def test_an_error_of_half_the_tolerance_passes(quantity):
-    report = judge(perturbed(0.5 * TOLERANCE, quantity))
+    report = judge(perturbed(0.5 * TOLERANCE, quantity), cases=FEW)
     row = {r.quantity: r for r in report.rows}[quantity]
     assert row.ok and report.ok
     assert row.error == pytest.approx(0.5 * TOLERANCE, rel=1e-6)
@@ -80,7 +81,7 @@ def test_an_error_of_half_the_tolerance_passes(quantity):
 
 @pytest.mark.parametrize("quantity", ORDER)
 def test_an_error_of_twice_the_tolerance_fails(quantity):
-    report = judge(perturbed(2 * TOLERANCE, quantity))
+    report = judge(perturbed(2 * TOLERANCE, quantity), cases=FEW)
     row = {r.quantity: r for r in report.rows}[quantity]
     assert not row.ok and not report.ok
     assert row.error == pytest.approx(2 * TOLERANCE, rel=1e-6)
@@ -274,7 +275,7 @@ def test_only_dZ_may_be_divided_by_m(quantity):
         out = correct(W1, b1, W2, b2, X, Y)
         return {**out, quantity: out[quantity] / X.shape[1]}
 
-    row = {r.quantity: r for r in judge(over_m).rows}[quantity]
+    row = {r.quantity: r for r in judge(over_m, cases=FEW).rows}[quantity]
     assert not row.ok and not row.note
 
 
