@@ -127,14 +127,26 @@ def _refuse_randomness(fn: Callable[..., Any], case: Case, first: dict[str, NDAr
     (dropout, or np.random without a seed, inside the function)."""
     again = call_user(fn, case, name)
     for q, value in first.items():
-        other = again.get(q, value)
-        same_shape = np.shape(other) == np.shape(value)
-        # not bit-for-bit: threaded sums may round differently from one call to the next
-        if not same_shape or relative_error(other, value) > REPEAT_TOLERANCE:
+        if not _repeated(again.get(q, value), value):
             raise UsageError(
                 f"{name} returned a different {q} when called twice with the same input (random "
                 "numbers inside? dropout?): turn them off, or seed them inside, to check it"
             )
+
+
+def _repeated(other: NDArray[Any], value: NDArray[Any]) -> bool:
+    """The same shape, inf and nan in the same places, and the finite entries equal up to
+    REPEAT_TOLERANCE (not bit-for-bit: threaded sums may round differently from call to call)."""
+    a, b = np.asarray(other, dtype=np.float64), np.asarray(value, dtype=np.float64)
+    if a.shape != b.shape:
+        return False
+    finite = np.isfinite(b)
+    if not np.array_equal(np.isfinite(a), finite):
+        return False
+    if not np.array_equal(a[~finite], b[~finite], equal_nan=True):
+        return False
+    with np.errstate(over="ignore"):  # +-1e308 apart: an infinite difference, refused
+        return relative_error(a[finite], b[finite]) <= REPEAT_TOLERANCE
 
 
 def _judge(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]], tol: float

@@ -26,7 +26,65 @@ _Y64 = (
     " every Y gives the same float64 labels, converted once here or per evaluation there"
 )
 
+_MEMINFO = (
+    "/proc/meminfo is ASCII: the locale's default codec (UTF-8 here, or any ASCII superset) and"
+    " the codec name in capitals read the same text"
+)
+_WHOLE_BYTES = (
+    "sizes are whole numbers of bytes: below 1000 one has at most three digits, which :.0f and"
+    " :.3g print alike"
+)
+
+_LAST_PART = (
+    "a test's node id always holds '::', so rsplit with one split or more has the name last and"
+    " exactly two parts with one split, [1] being [-1]"
+)
+
 TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
+    "benchmarks.gates.x_evaluate__mutmut_37": (
+        'ratio = slow / fast if fast > 0 else float("INF")',
+        "float() reads infinity's name in any case: float('INF') is float('inf')",
+    ),
+    "benchmarks.gates.xǁGatePluginǁpytest_runtest_logreport__mutmut_14": (
+        'self.skipped[report.nodeid.rsplit("::", )[-1]] = reason',
+        _LAST_PART,
+    ),
+    "benchmarks.gates.xǁGatePluginǁpytest_runtest_logreport__mutmut_17": (
+        'self.skipped[report.nodeid.rsplit("::", 2)[-1]] = reason',
+        _LAST_PART,
+    ),
+    "benchmarks.gates.xǁGatePluginǁpytest_runtest_logreport__mutmut_18": (
+        'self.skipped[report.nodeid.rsplit("::", 1)[+1]] = reason',
+        _LAST_PART,
+    ),
+    "benchmarks.gates.xǁGatePluginǁcheck_unique__mutmut_6": (
+        "dup = [n for n in (gate.slower, gate.faster) if self.counts.get(n, 1) > 1]",
+        "an absent name counts 0 or 1 times either way: neither is more than 1",
+    ),
+    "nn_numpy.resources.x_available_memory__mutmut_2": (
+        'with open("/proc/meminfo", encoding=None) as f:',
+        _MEMINFO,
+    ),
+    "nn_numpy.resources.x_available_memory__mutmut_4": (
+        'with open("/proc/meminfo", ) as f:',
+        _MEMINFO,
+    ),
+    "nn_numpy.resources.x_available_memory__mutmut_8": (
+        'with open("/proc/meminfo", encoding="ASCII") as f:',
+        _MEMINFO,
+    ),
+    "nn_numpy.resources.x__size__mutmut_25": (
+        'return f"{value:.0f} {unit}" if (unit == "bytes") and False else f"{value:.3g} {unit}"',
+        _WHOLE_BYTES,
+    ),
+    "nn_numpy.resources.x__size__mutmut_28": (
+        'return f"{value:.0f} {unit}" if unit == "XXbytesXX" else f"{value:.3g} {unit}"',
+        _WHOLE_BYTES,
+    ),
+    "nn_numpy.resources.x__size__mutmut_29": (
+        'return f"{value:.0f} {unit}" if unit == "BYTES" else f"{value:.3g} {unit}"',
+        _WHOLE_BYTES,
+    ),
     "nn_numpy.network.x_sigmoid__mutmut_12": (
         "return np.where(z > 0, 1.0, e) / (1.0 + e)",
         "at z = 0 both branches give 1 / (1 + e) with e = exp(0) = 1, so sigma(0) = 0.5 either way",

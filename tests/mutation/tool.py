@@ -111,6 +111,40 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_seed_errata.py",
         "tests/test_reported_numbers.py",
     ],
+    # the checker's judging, contract and command, the reader, the memory estimate, the CLI
+    # plumbing and the benchmark gates: each with the test files that reach it in-process
+    "nn_numpy/check/api.py": [
+        "tests/test_check_judging.py",
+        "tests/test_check_correct.py",
+        "tests/test_check_diagnosis.py",
+        "tests/test_check_contract.py",
+    ],
+    "nn_numpy/check/contract.py": [
+        "tests/test_check_contract.py",
+        "tests/test_check_judging.py",
+        "tests/test_check_cli.py",
+    ],
+    "nn_numpy/check/target.py": ["tests/test_check_contract.py", "tests/test_check_cli.py"],
+    "nn_numpy/check/cli.py": ["tests/test_check_contract.py", "tests/test_check_cli.py"],
+    "nn_numpy/reader.py": [
+        "tests/test_reader_limits.py",
+        "tests/test_data.py",
+        "tests/test_hostile_inputs.py",
+        "tests/test_column_matching.py",
+    ],
+    "nn_numpy/columns.py": [
+        "tests/test_reader_limits.py",
+        "tests/test_column_matching.py",
+        "tests/test_predict_cli.py",
+        "tests/test_model_io.py",
+    ],
+    "nn_numpy/resources.py": ["tests/test_resource_estimates.py", "tests/test_resource_limits.py"],
+    "nn_numpy/cli/_errors.py": [
+        "tests/test_cli_plumbing.py",
+        "tests/test_cli_errors_policy.py",
+        "tests/test_train_cli_errors.py",
+    ],
+    "benchmarks/gates.py": ["tests/test_gates_evaluate.py", "tests/test_benchmark_gates.py"],
 }
 TARGETS = list(GROUPS)
 # Left out of every group, with the reason (see the module docstring):
@@ -126,7 +160,7 @@ EXCLUDED = [
 ]  # fmt: skip
 CONFIG = """
 [tool.mutmut]
-source_paths = ["nn_numpy/", "reference/"]
+source_paths = ["nn_numpy/", "reference/", "benchmarks/"]
 only_mutate = {targets}
 also_copy = {also_copy}
 pytest_add_cli_args = {add_args}
@@ -198,7 +232,7 @@ def _run_group(target: str, tests: list[str], jobs: int, root: Path) -> dict[str
 def _also_copy(copy: Path) -> str:
     """Everything at the top level besides the mutated packages (the tests read tox.ini, data/,
     README.md, ...); mutmut copies tests/ and pyproject.toml itself."""
-    own = {"nn_numpy", "reference", "tests", "mutants", "pyproject.toml"}
+    own = {"nn_numpy", "reference", "benchmarks", "tests", "mutants", "pyproject.toml"}
     names = sorted(p.name + ("/" if p.is_dir() else "") for p in copy.iterdir())
     return json.dumps([n for n in names if n.rstrip("/") not in own])
 
