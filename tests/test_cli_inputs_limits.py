@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_train_cli import BASIC, run_cli
+from tests.helpers import BASIC, run_cli
 
 from nn_numpy.cli import _inputs
 from nn_numpy.data import split_xy, train_test_split

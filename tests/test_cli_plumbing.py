@@ -215,6 +215,8 @@ def test_a_status_of_2_stays_2_when_stdout_failed(monkeypatch, capsys):
     assert capsys.readouterr().err == "prog: error: their code raised\n"
 
 
+# The warning must be shown (as the CLI shows it), not raised by the suite's filterwarnings = error.
+@pytest.mark.filterwarnings("default::RuntimeWarning")
 def test_warnings_are_one_line_each(capsys):
     def work():
         warnings.warn("careful", RuntimeWarning, stacklevel=1)

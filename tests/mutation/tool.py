@@ -115,7 +115,7 @@ GROUPS: dict[str, list[str]] = {
     # plumbing and the benchmark gates: each with the test files that reach it in-process
     "nn_numpy/check/api.py": [
         "tests/test_check_judging.py",
-        "tests/test_check_correct.py",
+        "tests/test_check_gradients_correct.py",
         "tests/test_check_diagnosis.py",
         "tests/test_check_contract.py",
     ],
