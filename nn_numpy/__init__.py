@@ -15,7 +15,7 @@ from nn_numpy.network import (
     train,
     update_params,
 )
-from nn_numpy.trainer import Trainer
+from nn_numpy.training.trainer import Trainer
 
 __version__ = "0.1.0"
 

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nn_numpy._io import atomic_write
+from nn_numpy.io.atomic import atomic_write
 from nn_numpy.network import Array, Params, predict_proba
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from nn_numpy.data import Standardizer
+    from nn_numpy.io.data import Standardizer
 
 INSTALL_HINT = "pip install 'nn-numpy[plot]'"
 _GRID = 300  # decision-surface resolution, points per axis

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from nn_numpy.check import cli
+from nn_numpy.cli import check as cli
 
 BASE = """\
 import numpy as np

@@ -9,8 +9,8 @@ import pytest
 from test_train_cli import run_cli
 
 from nn_numpy.cli.predict import main as predict_main
-from nn_numpy.columns import Columns
-from nn_numpy.model_io import load_model, save_model
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.model_io import load_model, save_model
 
 pytestmark = pytest.mark.filterwarnings("error")
 

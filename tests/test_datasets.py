@@ -1,4 +1,4 @@
-"""The shipped CSVs are exactly what nn_numpy.datasets generates, have the promised shape, and
+"""The shipped CSVs are exactly what nn_numpy.io.datasets generates, have the promised shape, and
 are found by name or by the seed's default path from any directory."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn_numpy import datasets
 from nn_numpy.cli import predict as predict_cli
 from nn_numpy.cli import train as train_cli
-from nn_numpy.data import load_table, split_xy
-from nn_numpy.datasets import resolve_data_path, shipped_path
+from nn_numpy.io import datasets
+from nn_numpy.io.data import load_table, split_xy
+from nn_numpy.io.datasets import resolve_data_path, shipped_path
 
 ROOT = Path(__file__).parents[1]
 DATA = ROOT / "data"

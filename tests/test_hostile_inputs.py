@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_train_cli import BASIC, run_cli
 
-from nn_numpy import reader
-from nn_numpy.data import Standardizer, load_table, train_test_split
-from nn_numpy.reader import DataError, read_table
+from nn_numpy.io import reader
+from nn_numpy.io.data import Standardizer, load_table, train_test_split
+from nn_numpy.io.reader import DataError, read_table
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning is a failure here
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="creating device nodes needs root")

@@ -18,7 +18,7 @@ from numpy.lib import format as npy
 from test_model_io import COLUMNS, _arrays, _load_error, _rewrite, _trained
 
 from nn_numpy.cli.predict import main as predict_main
-from nn_numpy.model_io import ModelFileError, PredictionError, load_model, save_model
+from nn_numpy.io.model_io import ModelFileError, PredictionError, load_model, save_model
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning is a failure here
 

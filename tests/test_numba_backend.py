@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from test_train_cli import SEED_COMMAND, run_cli
 from test_trainer import GRAD_NAMES, PARAM_NAMES, blobs, close, random_params, readable_grads
 
-from nn_numpy import Params, Trainer, backward, compute_cost, fast_trainer, forward, update_params
-from nn_numpy.fast_trainer import NumbaTrainer, NumbaUnavailableError, make_trainer
+from nn_numpy import Params, Trainer, backward, compute_cost, forward, update_params
 from nn_numpy.network import Array
+from nn_numpy.training import fast_trainer
+from nn_numpy.training.fast_trainer import NumbaTrainer, NumbaUnavailableError, make_trainer
 from reference.report import error_scales, random_batch, term_scaled_error
 from reference.report import random_params as scaled_params
 
@@ -40,7 +41,9 @@ needs_numba = pytest.mark.skipif(
 )
 TINY = np.finfo(np.float64).tiny  # smallest normal float64
 SUBNORMAL_UNIT = 5e-324  # 2^-1074, the spacing of subnormal float64s
-EXP_MAX_RELATIVE_ERROR = 2.3e-16  # claimed in nn_numpy/_numba_kernels.py: measured 2.21e-16
+EXP_MAX_RELATIVE_ERROR = (
+    2.3e-16  # claimed in nn_numpy/training/_numba_kernels.py: measured 2.21e-16
+)
 
 
 # --------------------------------------------------------------------------- exp
@@ -56,7 +59,7 @@ def exp_errors(x: Array, got: Array) -> tuple[float, float]:
 
 
 def our_exp(x: Array) -> Array:
-    from nn_numpy._numba_kernels import exp_nonpositive_array
+    from nn_numpy.training._numba_kernels import exp_nonpositive_array
 
     out = np.empty_like(x)
     exp_nonpositive_array(x, out)
@@ -312,7 +315,7 @@ def test_without_numba_asking_for_it_is_one_clear_import_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "numba", None)  # `import numba` now raises ImportError
-    monkeypatch.delitem(sys.modules, "nn_numpy._numba_kernels", raising=False)
+    monkeypatch.delitem(sys.modules, "nn_numpy.training._numba_kernels", raising=False)
     X, Y = blobs(10)
     with pytest.raises(NumbaUnavailableError) as info:
         make_trainer(X, Y, random_params(2, 3, 0), 0.1, backend="numba")
@@ -358,7 +361,7 @@ def test_floor_does_the_arithmetic_it_counts(n_x: int, n_h: int, m: int) -> None
 
 CACHE_PROBE = """
 import json, numpy as np
-from nn_numpy.fast_trainer import NumbaTrainer, load_kernels
+from nn_numpy.training.fast_trainer import NumbaTrainer, load_kernels
 from nn_numpy.network import init_params
 X = np.ones((2, 40)); Y = np.ones((1, 40))
 NumbaTrainer(X, Y, init_params(2, 3, seed=0), 0.1, threads=1).step()
@@ -416,7 +419,7 @@ def test_cli_backend_numba_without_numba_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "numba", None)
-    monkeypatch.delitem(sys.modules, "nn_numpy._numba_kernels", raising=False)
+    monkeypatch.delitem(sys.modules, "nn_numpy.training._numba_kernels", raising=False)
     monkeypatch.chdir(ROOT)
     code, out, err = run_cli([*SEED_COMMAND, "--backend", "numba"], capsys)
     assert (code, out) == (2, "")
@@ -429,7 +432,7 @@ def test_a_function_numba_cannot_cache_is_compiled_without_the_cache() -> None:
     """Code with no writable cache location (here: no source file at all) still compiles."""
     from numba import njit
 
-    from nn_numpy._numba_kernels import compiled
+    from nn_numpy.training._numba_kernels import compiled
 
     namespace: dict[str, object] = {}
     exec("def twice(x):\n    return 2.0 * x\n", namespace)
@@ -440,7 +443,7 @@ def test_a_function_numba_cannot_cache_is_compiled_without_the_cache() -> None:
 
 SLOW_COMPILED_STEP = """
 import time
-from nn_numpy import fast_trainer
+from nn_numpy.training import fast_trainer
 
 _step = fast_trainer.NumbaTrainer.step
 

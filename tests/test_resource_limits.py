@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from test_train_cli import BASIC, run_cli
 
-from nn_numpy import Trainer, forward, init_params, resources
-from nn_numpy.resources import ResourceError, require_memory, training_bytes
+from nn_numpy import Trainer, forward, init_params
+from nn_numpy.io import resources
+from nn_numpy.io.resources import ResourceError, require_memory, training_bytes
 
 pytestmark = pytest.mark.filterwarnings("error")
 

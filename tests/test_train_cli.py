@@ -14,7 +14,7 @@ import pytest
 
 import nn_numpy.cli.train as cli_train
 from nn_numpy.cli.train import fit, main
-from nn_numpy.data import Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.io.data import Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.network import compute_cost, forward, init_params, predict
 from nn_numpy.network import train as reference_train
 
@@ -299,7 +299,7 @@ def test_progress_indicator_only_on_a_terminal(
 
 
 def fake_modules(monkeypatch: pytest.MonkeyPatch, calls: dict[str, Any]) -> type[Exception]:
-    """Stand-ins for nn_numpy.plot and nn_numpy.model_io that record how they are called."""
+    """Stand-ins for nn_numpy.plot and nn_numpy.io.model_io that record how they are called."""
 
     class PlotUnavailableError(RuntimeError):
         pass
@@ -308,7 +308,7 @@ def fake_modules(monkeypatch: pytest.MonkeyPatch, calls: dict[str, Any]) -> type
     plot.PlotUnavailableError = PlotUnavailableError  # type: ignore[attr-defined]
     plot.require_matplotlib = lambda: calls.setdefault("require", True)  # type: ignore[attr-defined]
     plot.plot_training = lambda *a: calls.__setitem__("plot", a)  # type: ignore[attr-defined]
-    model_io = types.ModuleType("nn_numpy.model_io")
+    model_io = types.ModuleType("nn_numpy.io.model_io")
     model_io.save_model = lambda *a: calls.__setitem__("save", a)  # type: ignore[attr-defined]
     monkeypatch.setattr(cli_train, "plot", plot)
     monkeypatch.setattr(cli_train, "model_io", model_io)
@@ -367,7 +367,7 @@ def test_plot_unavailable_fails_before_training(
 def test_saved_model_and_plot_are_written_by_the_real_modules(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from nn_numpy import model_io
+    from nn_numpy.io import model_io
 
     pytest.importorskip("matplotlib")
     model, png = tmp_path / "m.npz", tmp_path / "p.png"

@@ -2,6 +2,6 @@
 
 import sys
 
-from nn_numpy.check.cli import main
+from nn_numpy.cli.check import main
 
 sys.exit(main())

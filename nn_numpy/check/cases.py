@@ -44,14 +44,14 @@ class Case:
 def dataset_text(filename: str) -> str:
     """The text of a shipped dataset: the repository's ``data/`` file, else regenerated.
 
-    The only place the checker finds datasets. ``nn_numpy.datasets`` regenerates both files
+    The only place the checker finds datasets. ``nn_numpy.io.datasets`` regenerates both files
     byte for byte from fixed seeds (tests/test_datasets.py), so an installed package without
     ``data/`` gets the same numbers.
     """
     path = DATA_DIR / filename
     if path.is_file():
         return path.read_text(encoding="utf-8")
-    from nn_numpy.datasets import make_basic, make_circles, to_csv
+    from nn_numpy.io.datasets import make_basic, make_circles, to_csv
 
     if filename == "basic_dataset.csv":
         return to_csv(*make_basic(), decimals=2)

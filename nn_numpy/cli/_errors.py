@@ -34,7 +34,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import IO, Any, NoReturn
 
-from nn_numpy._io import WriteError
+from nn_numpy.io.atomic import WriteError
 
 
 class UsageError(Exception):

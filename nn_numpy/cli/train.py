@@ -3,7 +3,7 @@
     python -m nn_numpy.train --data-path data/basic_dataset.csv --hidden-size 5 \\
         --learning-rate 0.01 --epochs 5000 --test-size 0.2 --seed 42
 
-Reads the data (``nn_numpy.data``), holds out a test split, standardizes the features with
+Reads the data (``nn_numpy.io.data``), holds out a test split, standardizes the features with
 statistics of the train split only, runs full-batch gradient descent (``nn_numpy.Trainer``),
 and reports the cost and the train and test accuracy. The same arguments print the same bytes.
 
@@ -22,14 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from nn_numpy import model_io, plot
+from nn_numpy import plot
 from nn_numpy.cli import _inputs
 from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, run_cli
 from nn_numpy.cli._outputs import check_outputs, format_cost, write_metrics
-from nn_numpy.data import DataError
-from nn_numpy.datasets import resolve_data_path
-from nn_numpy.fast_trainer import BACKENDS, TrainerLike, backend_problem, make_trainer
+from nn_numpy.io import model_io
+from nn_numpy.io.data import DataError
+from nn_numpy.io.datasets import resolve_data_path
 from nn_numpy.network import Params, init_params
+from nn_numpy.training.fast_trainer import BACKENDS, TrainerLike, backend_problem, make_trainer
 
 PROG = "nn-numpy-train"
 COST_POINTS = 500  # the cost curve keeps about this many points, whatever --epochs is
@@ -209,7 +210,7 @@ def _run(args: argparse.Namespace) -> int:
         "--save-model": args.save_model,
         "--plot": args.plot,
     }
-    data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.datasets
+    data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.io.datasets
     check_outputs(outputs, {"--data-path": data_path})
     if args.plot is not None:
         try:

@@ -64,8 +64,8 @@ TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
         "optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, )",
         "momentum=0 is the default of torch.optim.SGD (stated: plain gradient descent)",
     ),
-    "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_193": ("if n_x < 4:", _SCALE),
-    "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_194": ("if n_x <= 5:", _SCALE),
+    "nn_numpy.training.trainer.xǁTrainerǁ__init____mutmut_193": ("if n_x < 4:", _SCALE),
+    "nn_numpy.training.trainer.xǁTrainerǁ__init____mutmut_194": ("if n_x <= 5:", _SCALE),
     "nn_numpy.check.finite_differences.x_numerical_gradients__mutmut_18": (
         "Y64 = np.asarray(Y, dtype=None)",
         _Y64,

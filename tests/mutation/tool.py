@@ -53,7 +53,7 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_accuracy_ceiling.py",
         "tests/test_reported_numbers.py",  # the float32 cost (mutmut's compute_cost_3/_5)
     ],
-    "nn_numpy/trainer.py": [
+    "nn_numpy/training/trainer.py": [
         "tests/test_trainer.py",
         "tests/test_numba_backend.py",
         "tests/test_reported_numbers.py",
@@ -183,7 +183,8 @@ def _run_group(target: str, tests: list[str], jobs: int, root: Path) -> dict[str
                 _check_equivalent(name, mutmut("show", name, capture=True))
                 verdict = "equivalent"
             results[name] = verdict
-        # stale entries of this file only ("nn_numpy/trainer.py" -> "nn_numpy.trainer.")
+        # stale entries of this file only
+        # ("nn_numpy/training/trainer.py" -> "nn_numpy.training.trainer.")
         prefix = target.removesuffix("*").removesuffix(".py").replace("/", ".").rstrip(".") + "."
         for name in {n for n in TOOL_EQUIVALENTS if n.startswith(prefix)} - set(statuses):
             print(f"warning: equivalents.py lists {name}, no longer a mutant", file=sys.stderr)

@@ -17,7 +17,7 @@ A model file (format version 2) holds everything ``predict`` needs and nothing t
 The two name entries are written together or not at all (a model saved from Python without
 column names). Format 1 files (no names) still load; ``predict`` then takes columns by position.
 
-Loading reads the zip archive member by member (``nn_numpy._npz``), only the members above. Each
+Loading reads the zip archive member by member (``nn_numpy.io._npz``), only the members above. Each
 member's ``.npy`` header (shape, dtype) is checked before its data is read, so a file whose
 entry claims 2**40 elements, or carries gigabytes of extra data, costs nothing; nothing is
 ever unpickled. Parameters that cannot give a finite output are refused at load time.
@@ -33,12 +33,12 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nn_numpy import __version__
-from nn_numpy._io import atomic_write
-from nn_numpy._npz import Members, ModelFileError, open_archive, show
-from nn_numpy.columns import Columns
-from nn_numpy.data import Standardizer
+from nn_numpy.io._npz import Members, ModelFileError, open_archive, show
+from nn_numpy.io.atomic import atomic_write
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.data import Standardizer
+from nn_numpy.io.resources import available_memory
 from nn_numpy.network import Array, Params, forward
-from nn_numpy.resources import available_memory
 
 FORMAT_VERSION = 2
 READABLE_FORMATS = (1, 2)

@@ -19,7 +19,7 @@ from typing import IO, Any, Literal
 import numpy as np
 from numpy.lib import format as npy
 
-from nn_numpy.columns import MAX_NAME
+from nn_numpy.io.columns import MAX_NAME
 
 # What zipfile and numpy.lib.format raise on a damaged archive or member: a bad or truncated
 # structure, an unsupported compression (NotImplementedError) or a member flagged as encrypted

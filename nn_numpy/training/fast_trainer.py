@@ -1,5 +1,6 @@
 """The optional compiled backend: ``NumbaTrainer`` has the ``Trainer`` interface; its step is one
-compiled pass over the examples (``nn_numpy._numba_kernels``; ``pip install 'nn-numpy[fast]'``).
+compiled pass over the examples (``nn_numpy.training._numba_kernels``;
+``pip install 'nn-numpy[fast]'``).
 
 ``make_trainer(..., backend="numpy" | "numba")`` picks one. The numba kernels compute the same
 step as ``network.backward`` / ``update_params`` (tests/test_numba_backend.py holds them to 1e-12
@@ -19,9 +20,9 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import DTypeLike
 
-from nn_numpy._validate import check_problem
 from nn_numpy.network import Array, Params
-from nn_numpy.trainer import Gradients, Trainer
+from nn_numpy.training._validate import check_problem
+from nn_numpy.training.trainer import Gradients, Trainer
 
 BACKENDS = ("numpy", "numba")
 # Examples per block. Measured (m = 20,000, one thread, 2026-11 EPYC, 32 KiB L1 / 512 KiB+ L2):
@@ -38,9 +39,9 @@ class NumbaUnavailableError(ImportError):
 
 
 def load_kernels() -> ModuleType:
-    """``nn_numpy._numba_kernels``, or NumbaUnavailableError: one line saying what to install."""
+    """``nn_numpy.training._numba_kernels``, or NumbaUnavailableError naming what to install."""
     try:
-        return importlib.import_module("nn_numpy._numba_kernels")
+        return importlib.import_module("nn_numpy.training._numba_kernels")
     except ImportError as exc:
         raise NumbaUnavailableError(
             f"the numba backend needs numba, which cannot be imported ({exc}); "

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
-from nn_numpy.reader import DataError
-from nn_numpy.trainer import default_chunk_size
+from nn_numpy.io.reader import DataError
+from nn_numpy.training.trainer import default_chunk_size
 
 
 class ResourceError(DataError):

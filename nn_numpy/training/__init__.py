@@ -1,0 +1,1 @@
+"""Training: the fused NumPy ``Trainer`` and the optional compiled backend (``fast_trainer``)."""
