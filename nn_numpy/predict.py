@@ -1,12 +1,18 @@
-"""Runner for ``python -m nn_numpy.predict``; the program is ``nn_numpy.cli.predict``.
+"""``python -m nn_numpy.predict``: the program ``nn-numpy-predict`` (``nn_numpy.cli.predict``).
 
-Not meant to be imported: importing ``nn_numpy.predict`` as a module would replace the function
-``nn_numpy.predict`` with this module (see ``nn_numpy.cli``).
+Imported in any other way (``import nn_numpy.predict``, as Sphinx, ``pkgutil.walk_packages`` and
+doctest collection do), this module puts the function ``nn_numpy.network.predict`` in its own
+``sys.modules`` entry: the import system binds that entry as the package attribute, so
+``nn_numpy.predict`` stays the prediction function instead of becoming this module.
 """
 
 import sys
 
-from nn_numpy.cli.predict import main
-
 if __name__ == "__main__":
+    from nn_numpy.cli.predict import main
+
     sys.exit(main())
+else:
+    from nn_numpy.network import predict
+
+    sys.modules[__name__] = predict  # type: ignore[assignment]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -46,6 +49,38 @@ def test_importing_the_command_line_programs_keeps_train_and_predict_functions()
 
     assert nn_numpy.train is nn_numpy.network.train
     assert nn_numpy.predict is nn_numpy.network.predict
+
+
+# In a fresh interpreter: a module imported earlier in the suite would hide the shadowing.
+IMPORT_THE_RUNNERS = """
+import nn_numpy, nn_numpy.train, nn_numpy.predict
+assert callable(nn_numpy.train) and nn_numpy.train is nn_numpy.network.train, nn_numpy.train
+assert callable(nn_numpy.predict) and nn_numpy.predict is nn_numpy.network.predict
+"""
+
+WALK_THE_PACKAGE = """
+import importlib, pkgutil, nn_numpy
+for info in pkgutil.walk_packages(nn_numpy.__path__, "nn_numpy."):
+    if info.name != "nn_numpy.check.autograd":  # it needs torch
+        importlib.import_module(info.name)
+assert callable(nn_numpy.train) and callable(nn_numpy.predict), (nn_numpy.train, nn_numpy.predict)
+"""
+
+
+@pytest.mark.parametrize("program", [IMPORT_THE_RUNNERS, WALK_THE_PACKAGE], ids=["import", "walk"])
+def test_importing_the_runner_modules_leaves_train_and_predict_the_functions(program: str) -> None:
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("runner", ["nn_numpy.train", "nn_numpy.predict"])
+def test_python_m_runs_the_program_without_a_runpy_warning(runner: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-m", runner, "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"usage: nn-numpy-{runner.rpartition('.')[2]} ")
+    assert done.stderr == ""
 
 
 def test_params_is_built_by_keyword_and_read_by_name() -> None:

@@ -4,4 +4,5 @@ import sys
 
 from nn_numpy.cli.check import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing it (pkgutil.walk_packages, say) runs nothing
+    sys.exit(main())
