@@ -1,5 +1,6 @@
 """nn-numpy: a one-hidden-layer NumPy network whose backpropagation is checked against autograd."""
 
+from nn_numpy.errors import DataError, ModelFileError, NNNumpyError, UsageError
 from nn_numpy.network import (
     Cache,
     Grads,
@@ -21,9 +22,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Cache",
+    "DataError",
     "Grads",
+    "ModelFileError",
+    "NNNumpyError",
     "Params",
     "Trainer",
+    "UsageError",
     "__version__",
     "backward",
     "compute_cost",

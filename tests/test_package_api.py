@@ -152,3 +152,40 @@ def test_trainer_interface(setup: tuple[Params, np.ndarray, np.ndarray]) -> None
     for name in ("W1", "b1", "W2", "b2"):
         np.testing.assert_allclose(current[name], stepped[name], rtol=1e-12, atol=1e-15)
         assert current[name].dtype == np.float64
+
+
+def test_every_exception_is_an_nn_numpy_error_and_keeps_its_builtin_base() -> None:
+    from nn_numpy import errors
+
+    builtin = {
+        "DataError": ValueError, "ResourceError": ValueError, "ModelFileError": ValueError,
+        "PredictionError": ValueError, "KinkError": ValueError, "WriteError": OSError,
+        "NumbaUnavailableError": ImportError, "PlotUnavailableError": RuntimeError,
+        "OracleDisagreement": AssertionError,
+    }  # fmt: skip
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.NNNumpyError), name
+        assert issubclass(cls, builtin.get(name, Exception)), name
+    assert issubclass(errors.ResourceError, errors.DataError)
+
+
+def test_the_old_import_paths_name_the_same_exception_classes() -> None:
+    from nn_numpy import check, errors
+    from nn_numpy.check import contract, finite_differences, oracles, target
+    from nn_numpy.cli import _errors
+    from nn_numpy.io import _npz, atomic, data, model_io, reader, resources
+    from nn_numpy.training import fast_trainer
+
+    assert check.UsageError is contract.UsageError is _errors.UsageError is errors.UsageError
+    assert reader.DataError is data.DataError is errors.DataError is nn_numpy.DataError
+    assert _npz.ModelFileError is model_io.ModelFileError is errors.ModelFileError
+    assert resources.ResourceError is errors.ResourceError
+    assert atomic.WriteError is errors.WriteError and _errors.RunError is errors.RunError
+    assert model_io.PredictionError is errors.PredictionError
+    assert finite_differences.KinkError is errors.KinkError
+    assert oracles.OracleDisagreement is errors.OracleDisagreement
+    assert target.UserImportError is errors.UserImportError
+    assert check.UserCodeError is errors.UserCodeError
+    assert fast_trainer.NumbaUnavailableError is errors.NumbaUnavailableError
+    assert nn_numpy.NNNumpyError is errors.NNNumpyError

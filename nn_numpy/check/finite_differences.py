@@ -32,15 +32,12 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nn_numpy.errors import KinkError
 from nn_numpy.network import Params, compute_cost, forward
 
 F64 = NDArray[np.float64]
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 MAX_HALVINGS = 20
-
-
-class KinkError(ValueError):
-    """No finite-difference stencil around this parameter entry stays on one smooth piece of J."""
 
 
 def numerical_gradients(

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from nn_numpy.check.api import check_gradients
-from nn_numpy.check.contract import CONTRACT, UsageError, UserCodeError
+from nn_numpy.check.contract import CONTRACT, UserCodeError
 from nn_numpy.check.oracles import OracleDisagreement
 from nn_numpy.check.target import UserImportError, load_target
 from nn_numpy.cli._errors import ArgumentParser, fail, run_cli
@@ -78,7 +78,7 @@ def _argv(argv: list[str]) -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the check and print the report; return the exit status."""
     args = build_parser().parse_args(argv)
-    return run_cli(PROG, lambda: _run(args), (UsageError,))
+    return run_cli(PROG, lambda: _run(args), ())
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from nn_numpy import plot
 from nn_numpy.cli import _inputs
 from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, run_cli
 from nn_numpy.cli._outputs import check_outputs, format_cost, write_metrics
+from nn_numpy.errors import Diverged
 from nn_numpy.io import model_io
 from nn_numpy.io.data import DataError
 from nn_numpy.io.datasets import resolve_data_path
@@ -128,10 +129,6 @@ class _Progress:
             sys.stderr.write("\r" + " " * 16 + "\r")
             sys.stderr.flush()
             self.shown = False
-
-
-class Diverged(Exception):
-    """The cost stopped being finite."""
 
 
 def fit(

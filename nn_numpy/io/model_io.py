@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nn_numpy import __version__
+from nn_numpy.errors import PredictionError
 from nn_numpy.io._npz import Members, ModelFileError, open_archive, show
 from nn_numpy.io.atomic import atomic_write
 from nn_numpy.io.columns import Columns
@@ -46,14 +47,6 @@ DTYPES = ("float32", "float64")
 _PARAM_KEYS = ("W1", "b1", "W2", "b2")
 KEYS = (*_PARAM_KEYS, "mean", "std", "n_features", "hidden_size", "dtype", "version")
 NAME_KEYS = ("feature_names", "label_name")
-
-
-class PredictionError(ValueError):
-    """Some examples' outputs cannot be computed; ``columns`` are their indices in X."""
-
-    def __init__(self, message: str, columns: np.ndarray) -> None:
-        super().__init__(message)
-        self.columns = columns
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import DTypeLike
 
+from nn_numpy.errors import NumbaUnavailableError
 from nn_numpy.network import Array, Params
 from nn_numpy.training._validate import check_problem
 from nn_numpy.training.trainer import Gradients, Trainer
@@ -32,10 +33,6 @@ SMALL_BLOCK, LARGE_BLOCK, WIDE_LAYER = 512, 256, 32
 # Below this many examples per thread, a second thread costs more than it saves (measured by
 # benchmarks/scaling.py: the parallel launch is a few µs).
 MIN_EXAMPLES_PER_THREAD = 8192
-
-
-class NumbaUnavailableError(ImportError):
-    """The numba backend was asked for, but numba cannot be imported."""
 
 
 def load_kernels() -> ModuleType:
