@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nn_numpy.cli.train as cli_train
-from nn_numpy.cli.train import fit, main
+from nn_numpy.cli.train import fit_and_print, main
 from nn_numpy.io.data import Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.network import compute_cost, forward, init_params, predict
 from nn_numpy.network import train as reference_train
@@ -178,7 +178,7 @@ def test_cost_curve_includes_printed_and_final_epochs(tmp_path: Path) -> None:
 
     out = tmp_path / "out.txt"
     with out.open("w") as f:
-        epochs, costs = fit(Fake(), 1003, print_every=7, out=f)  # type: ignore[arg-type]
+        epochs, costs = fit_and_print(Fake(), 1003, print_every=7, out=f)  # type: ignore[arg-type]
     expected = sorted({0, *range(2, 1004, 2), *range(7, 1004, 7), 1003})
     assert epochs == expected
     assert costs == [1.0 / (1 + e) for e in expected]  # J after exactly e steps
