@@ -36,6 +36,12 @@ class Params(_Fields):
     b2: Array
 
 
+# The parameter names, in the order every record, file and flat vector lists them, and the names
+# of their gradients dJ/d(param).
+PARAM_NAMES = tuple(f.name for f in fields(Params))
+GRAD_NAMES = tuple(f"d{name}" for name in PARAM_NAMES)
+
+
 @dataclass(frozen=True)
 class Cache(_Fields):
     """Forward pass: Z1, A1 (n_h, m) and Z2, A2 (1, m)."""

@@ -17,11 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
-from nn_numpy.network import Params, forward, init_params
-
-Array = NDArray[np.float64]
+from nn_numpy.network import Array, Params, forward, init_params
 
 # The copies the package ships: in a checkout, those of data/ byte for byte (test_datasets.py).
 DATA_DIR = Path(__file__).resolve().parents[1] / "_data"

@@ -19,8 +19,9 @@ from numpy.typing import NDArray
 
 from nn_numpy.check.cases import Case
 from nn_numpy.errors import UsageError, UserCodeError
+from nn_numpy.network import GRAD_NAMES
 
-REQUIRED = ("dW1", "db1", "dW2", "db2")
+REQUIRED = GRAD_NAMES
 OPTIONAL = ("dZ2", "dZ1")
 COST_KEYS = ("J", "cost")
 CONTRACT = "needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost"

@@ -19,11 +19,9 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from nn_numpy.io.reader import DataError, Table, read_table
-
-Array = NDArray[np.float64]
+from nn_numpy.network import Array
 
 
 def load_table(path: str | os.PathLike[str]) -> Array:

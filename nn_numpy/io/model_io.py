@@ -39,13 +39,12 @@ from nn_numpy.io.atomic import atomic_write
 from nn_numpy.io.columns import Columns
 from nn_numpy.io.data import Standardizer
 from nn_numpy.io.resources import available_memory
-from nn_numpy.network import Array, Params, forward
+from nn_numpy.network import PARAM_NAMES, Array, Params, forward
 
 FORMAT_VERSION = 2
 READABLE_FORMATS = (1, 2)
 DTYPES = ("float32", "float64")
-_PARAM_KEYS = ("W1", "b1", "W2", "b2")
-KEYS = (*_PARAM_KEYS, "mean", "std", "n_features", "hidden_size", "dtype", "version")
+KEYS = (*PARAM_NAMES, "mean", "std", "n_features", "hidden_size", "dtype", "version")
 NAME_KEYS = ("feature_names", "label_name")
 
 
@@ -194,7 +193,7 @@ def _check_values(a: dict[str, np.ndarray]) -> str:
     must stay finite for every input within one std of the training mean: with |x_std| <= 1,
     |Z[1]| <= |W1| 1 + |b1| and |Z[2]| <= |W2| |Z[1]| + |b2|, bounded in float64.
     """
-    for k in (*_PARAM_KEYS, "mean", "std"):
+    for k in (*PARAM_NAMES, "mean", "std"):
         if not np.all(np.isfinite(a[k])):
             return f"{k} has non-finite values"
     if not np.all(a["std"] > 0):
@@ -203,7 +202,7 @@ def _check_values(a: dict[str, np.ndarray]) -> str:
         _, k = np.frexp(a["std"])
         if not np.all(np.isfinite(np.ldexp(a["mean"].astype(np.float64), -k))):
             return "std is too small for mean: standardized values overflow"
-        W1, b1, W2, b2 = (np.abs(a[k].astype(np.float64)) for k in _PARAM_KEYS)
+        W1, b1, W2, b2 = (np.abs(a[k].astype(np.float64)) for k in PARAM_NAMES)
         bound = W2 @ (W1.sum(axis=1, keepdims=True) + b1) + b2
     if not bound[0, 0] <= np.finfo(str(a["dtype"])).max:
         return "parameters are so large that the output overflows even near the training mean"

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nn_numpy.errors import NumbaUnavailableError
-from nn_numpy.network import Array, Params
+from nn_numpy.network import PARAM_NAMES, Array, Params
 from nn_numpy.training._validate import check_problem
 from nn_numpy.training.trainer import Gradients, Trainer
 
@@ -90,7 +90,7 @@ class NumbaTrainer:
         self._X = np.ascontiguousarray(X, dtype=dt)
         self._y = np.ascontiguousarray(Y[0], dtype=dt)
         # theta = [W1 row-major, b1, W2, b2]: one array, so one argument per call.
-        self._theta = np.concatenate([params[name].ravel() for name in ("W1", "b1", "W2", "b2")])
+        self._theta = np.concatenate([params[name].ravel() for name in PARAM_NAMES])
         self._theta = self._theta.astype(dt)
         self._lr_over_m = self.learning_rate / self.m
         self._A = np.empty((self.threads, self.n_h + 1, self.block_size))
