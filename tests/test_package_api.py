@@ -189,3 +189,15 @@ def test_the_old_import_paths_name_the_same_exception_classes() -> None:
     assert check.UserCodeError is errors.UserCodeError
     assert fast_trainer.NumbaUnavailableError is errors.NumbaUnavailableError
     assert nn_numpy.NNNumpyError is errors.NNNumpyError
+
+
+def test_only_the_command_line_programs_parse_arguments() -> None:
+    from pathlib import Path
+
+    package = Path(nn_numpy.__file__).parent
+    parsing = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "import argparse" in path.read_text(encoding="utf-8")
+    }
+    assert parsing and all(name.startswith("cli/") for name in parsing), sorted(parsing)
