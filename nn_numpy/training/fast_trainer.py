@@ -26,7 +26,7 @@ from nn_numpy.training._validate import check_problem
 from nn_numpy.training.trainer import Gradients, Trainer
 
 BACKENDS = ("numpy", "numba")
-# Examples per block. Measured (m = 20,000, one thread, 2026-11 EPYC, 32 KiB L1 / 512 KiB+ L2):
+# Examples per block. Measured (m = 20,000, one thread, 32 KiB L1 / 512 KiB+ L2, benchmarks/):
 # n_h = 5 is fastest at 512 (the (n_h + 1, B) float64 scratch, 24 KiB, in L1); from n_h = 32 up,
 # 256 (scratch in L2; 64 was 1.15x and 2048 1.4-1.8x slower at n_h = 128 and 512).
 SMALL_BLOCK, LARGE_BLOCK, WIDE_LAYER = 512, 256, 32
