@@ -25,11 +25,12 @@ from test_train_cli import SEED_COMMAND, run_cli
 from test_trainer import GRAD_NAMES, PARAM_NAMES, blobs, close, random_params, readable_grads
 
 from nn_numpy import Params, Trainer, backward, compute_cost, forward, update_params
+from nn_numpy.check.cases import random_batch
+from nn_numpy.check.cases import random_params as scaled_params
+from nn_numpy.check.measures import error_scales, term_scaled_error
 from nn_numpy.network import Array
 from nn_numpy.training import fast_trainer
 from nn_numpy.training.fast_trainer import NumbaTrainer, NumbaUnavailableError, make_trainer
-from reference.report import error_scales, random_batch, term_scaled_error
-from reference.report import random_params as scaled_params
 
 ROOT = Path(__file__).parents[1]
 REQUIRE_NUMBA = os.environ.get("NN_NUMPY_REQUIRE_NUMBA", "") not in ("", "0")

@@ -74,7 +74,7 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_check_measures.py",
         "tests/test_check_correct.py",
     ],
-    # reference/, file by file (finite_differences.py and __main__.py only re-export and call:
+    # reference/, file by file (__main__.py only calls main:
     # mutmut mutates functions, and they have none)
     "reference/report.py": [
         "tests/test_report_cli.py",
