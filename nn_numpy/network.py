@@ -242,14 +242,7 @@ def predict_proba(params: Params, X: Array) -> Array:
 
 
 def predict(params: Params, X: Array) -> NDArray[np.int64]:
-    """Class labels: 1 where A[2] >= 0.5, else 0.
-
-    Parameters
-    ----------
-    params : Params
-        Trained parameters.
-    X : ndarray, shape (n_x, m)
-        One example per column.
+    """Class labels: 1 where A[2] >= 0.5, else 0; the parameters are those of ``predict_proba``.
 
     Returns
     -------
