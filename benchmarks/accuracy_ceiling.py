@@ -15,7 +15,7 @@ markdown table of train and test accuracy:
    L-BFGS (full batch; here it stops after 56 to 307 iterations, ~2 s for 10 runs);
    ``--sklearn-solver adam`` (mini-batches of 200, up to 5000 epochs, ~1.5 min) is the other
    choice. sklearn's default L2 penalty (alpha 1e-4) is kept.
-4. The Bayes-optimal rule for the generator (``nn_numpy.datasets.make_circles``): no classifier
+4. The Bayes-optimal rule for the generator (``nn_numpy.io.datasets.make_circles``): no classifier
    does better in expectation. A class-k point is R_k (cos t, sin t) + noise with t uniform and
    noise ~ N(0, s^2 I), so its density is the Gaussian convolved with the circle,
 
@@ -39,10 +39,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from nn_numpy.data import DataError, Standardizer, load_table, split_xy, train_test_split
-from nn_numpy.datasets import INNER_RADIUS, NOISE, make_circles
+from nn_numpy.io.data import DataError, Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.io.datasets import INNER_RADIUS, NOISE, make_circles
 from nn_numpy.network import Params, init_params, predict
-from nn_numpy.trainer import Trainer
+from nn_numpy.training.trainer import Trainer
 
 Array = NDArray[np.float64]
 

@@ -1,6 +1,6 @@
 """The machine's arithmetic floor for one training step, measured, not assumed (needs numba).
 
-Model. Per example, the fused step (``nn_numpy._numba_kernels._block``) does
+Model. Per example, the fused step (``nn_numpy.training._numba_kernels._block``) does
 
     forward, per hidden unit:  n_x + 1 FMA/add (z), 1 max (ReLU), 1 FMA (h += W2_j a_j)
     output:                    |h|, 2 for the select, 1 + e, sigma - y, the sum of u: 6 ops,
@@ -27,7 +27,7 @@ import time
 import numpy as np
 
 from benchmarks.scaling import best_seconds
-from nn_numpy._numba_kernels import compiled, exp_nonpositive
+from nn_numpy.training._numba_kernels import compiled, exp_nonpositive
 
 FMA_GROUP = 8  # FMAs per load/store in floor_step
 BLOCK = 512  # examples per block: 4 KiB, in L1

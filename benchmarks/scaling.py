@@ -26,8 +26,8 @@ import numpy as np
 
 from benchmarks.conftest import blas_info, cpu_model
 from nn_numpy import Trainer, init_params
-from nn_numpy._io import atomic_write
-from nn_numpy.trainer import default_chunk_size
+from nn_numpy.io.atomic import atomic_write
+from nn_numpy.training.trainer import default_chunk_size
 
 
 @dataclass
@@ -110,7 +110,7 @@ def compiled_section(ms: list[int], n_hs: list[int], m_for_h: int, repeat: int) 
     """
     try:
         from benchmarks.floor import Floor
-        from nn_numpy.fast_trainer import NumbaTrainer, compile_kernels, load_kernels
+        from nn_numpy.training.fast_trainer import NumbaTrainer, compile_kernels, load_kernels
     except ImportError as exc:
         print(f"\nnumba backend: not measured ({exc})")
         return

@@ -9,7 +9,7 @@ time with its ratio to the fastest in parentheses, so every comparison comes fro
             torch is not installed).
 * sklearn:  MLPClassifier.partial_fit with full-batch SGD and no momentum or L2 term, which is
             the same update (step group only; skipped when scikit-learn is not installed).
-* numba:    nn_numpy.fast_trainer.NumbaTrainer on one thread, the compiled single pass (skipped
+* numba:    nn_numpy.training.fast_trainer.NumbaTrainer, one thread, the compiled pass (skipped
             without the `fast` extra). Its compile time is measured before and saved with the
             run (``extra_info["compile_seconds"]``), never inside the timings.
 * floor:    the machine's arithmetic floor for the step (benchmarks/floor.py, needs numba): the
@@ -120,7 +120,7 @@ def numba_trainer(benchmark: Any, problem: Problem) -> Any:
     """A one-thread NumbaTrainer, compiled (or loaded from numba's cache) before any timing."""
     if not HAVE_NUMBA:
         pytest.skip("numba not installed (extra `fast`)")
-    from nn_numpy.fast_trainer import NumbaTrainer, compile_kernels
+    from nn_numpy.training.fast_trainer import NumbaTrainer, compile_kernels
 
     benchmark.extra_info["compile_seconds"] = compile_kernels(problem.dtype)
     record_vector_bits(benchmark, f"step {problem.dtype}")

@@ -1,5 +1,6 @@
 """nn-numpy: a one-hidden-layer NumPy network whose backpropagation is checked against autograd."""
 
+from nn_numpy.errors import DataError, ModelFileError, NNNumpyError, UsageError
 from nn_numpy.network import (
     Cache,
     Grads,
@@ -15,15 +16,19 @@ from nn_numpy.network import (
     train,
     update_params,
 )
-from nn_numpy.trainer import Trainer
+from nn_numpy.training.trainer import Trainer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Cache",
+    "DataError",
     "Grads",
+    "ModelFileError",
+    "NNNumpyError",
     "Params",
     "Trainer",
+    "UsageError",
     "__version__",
     "backward",
     "compute_cost",

@@ -13,22 +13,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nn_numpy._io import atomic_write
+from nn_numpy.errors import PlotUnavailableError
+from nn_numpy.io.atomic import atomic_write
 from nn_numpy.network import Array, Params, predict_proba
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from nn_numpy.data import Standardizer
+    from nn_numpy.io.data import Standardizer
 
 INSTALL_HINT = "pip install 'nn-numpy[plot]'"
 _GRID = 300  # decision-surface resolution, points per axis
 _CLASS_COLORS = ("#2166ac", "#b2182b")  # blue for y = 0, red for y = 1 (ends of the RdBu map)
-
-
-class PlotUnavailableError(RuntimeError):
-    """matplotlib is not installed; the message is one line with the install command."""
 
 
 def require_matplotlib() -> None:

@@ -1,12 +1,8 @@
-"""Runner for ``python -m nn_numpy.predict``; the program is ``nn_numpy.cli.predict``.
+"""``python -m nn_numpy.predict``: the program ``nn-numpy-predict`` (``nn_numpy.cli.predict``).
 
-Not meant to be imported: importing ``nn_numpy.predict`` as a module would replace the function
-``nn_numpy.predict`` with this module (see ``nn_numpy.cli``).
+Imported in any other way, it leaves ``nn_numpy.predict`` the function (see ``nn_numpy.train``).
 """
 
-import sys
+from nn_numpy._runner import run_or_step_aside
 
-from nn_numpy.cli.predict import main
-
-if __name__ == "__main__":
-    sys.exit(main())
+run_or_step_aside(__name__, "predict")

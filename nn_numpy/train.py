@@ -1,12 +1,9 @@
-"""Runner for ``python -m nn_numpy.train``; the program is ``nn_numpy.cli.train``.
+"""``python -m nn_numpy.train``: the program ``nn-numpy-train`` (``nn_numpy.cli.train``).
 
-Not meant to be imported: importing ``nn_numpy.train`` as a module would replace the function
-``nn_numpy.train`` with this module (see ``nn_numpy.cli``).
+Imported (as Sphinx, ``pkgutil.walk_packages`` and doctest collection do), this module leaves
+``nn_numpy.train`` the training function (``nn_numpy._runner``).
 """
 
-import sys
+from nn_numpy._runner import run_or_step_aside
 
-from nn_numpy.cli.train import main
-
-if __name__ == "__main__":
-    sys.exit(main())
+run_or_step_aside(__name__, "train")

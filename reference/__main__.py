@@ -4,4 +4,5 @@ import sys
 
 from reference.report import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing it (pkgutil.walk_packages, say) runs nothing
+    sys.exit(main())

@@ -22,9 +22,7 @@ from nn_numpy.check.measures import (
     underflow_floors,
 )
 from nn_numpy.check.oracles import BOUND_AUTOGRAD, BOUND_FD, PARAM_GRADS, QUANTITIES
-from nn_numpy.network import Params, forward, sigmoid
-
-Array = np.ndarray
+from nn_numpy.network import Array, Params, forward, sigmoid
 
 
 @dataclass

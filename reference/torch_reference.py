@@ -21,8 +21,8 @@ from nn_numpy.check.autograd import (
     one_thread,
     torch_model,
 )
+from nn_numpy.network import Array
 
-Array = NDArray[np.float64]
 __all__ = ["AutogradResult", "autograd_gradients"]  # re-exported: the tests import them from here
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from nn_numpy.model_io import save_model
+from nn_numpy.io.model_io import save_model
 from tests.helpers import COLUMNS, GOOD, trained_model
 
 REQUIRE_TORCH = os.environ.get("NN_NUMPY_REQUIRE_TORCH", "") not in ("", "0")

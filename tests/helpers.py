@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 
 from nn_numpy import Params, backward, compute_cost, forward, init_params, predict, train
-from nn_numpy.check import cli as check_cli
+from nn_numpy.cli import check as check_cli
 from nn_numpy.cli.train import main
-from nn_numpy.columns import Columns
-from nn_numpy.data import Standardizer, load_table, split_xy, train_test_split
-from nn_numpy.model_io import ModelFileError, load_model
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.data import Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.io.model_io import ModelFileError, load_model
 
 ROOT = Path(__file__).parents[1]
 

@@ -16,7 +16,7 @@ from benchmarks.accuracy_ceiling import (
     main,
 )
 from nn_numpy.cli.train import main as train_main
-from nn_numpy.datasets import INNER_RADIUS, NOISE
+from nn_numpy.io.datasets import INNER_RADIUS, NOISE
 
 
 def on_circle(radius: float, n: int = 16) -> np.ndarray:

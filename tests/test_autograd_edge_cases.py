@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 
 from nn_numpy import Params, backward, compute_cost, forward, init_params, predict, train
-from reference.finite_differences import relative_error
-from reference.report import BOUND_AUTOGRAD, QUANTITIES, errors, random_batch, random_params
+from nn_numpy.check.cases import random_batch, random_params
+from nn_numpy.check.measures import relative_error
+from nn_numpy.check.oracles import BOUND_AUTOGRAD, QUANTITIES
+from reference.rows import errors
 
 
 def assert_matches_autograd(params: Params, X: np.ndarray, Y: np.ndarray) -> None:

@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 
 from nn_numpy import backward, compute_cost, forward, sigmoid
-from reference.finite_differences import relative_error
-from reference.report import BOUND_AUTOGRAD, Case, dataset_cases, random_cases
+from nn_numpy.check.cases import Case
+from nn_numpy.check.measures import relative_error
+from nn_numpy.check.oracles import BOUND_AUTOGRAD
+from reference.cases import dataset_cases, random_cases
 from reference.rows import LABELS, loss_derivative_error, sigma_prime_error
 
 CASES = dataset_cases() + random_cases(6, seed=2024)

@@ -18,7 +18,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nn_numpy import Params, backward, compute_cost, forward
-from reference.report import BOUND_AUTOGRAD, QUANTITIES, errors, random_batch, random_params
+from nn_numpy.check.cases import random_batch, random_params
+from nn_numpy.check.oracles import BOUND_AUTOGRAD, QUANTITIES
+from reference.rows import errors
 
 EXAMPLES = 1000
 

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from nn_numpy import Params, init_params, predict, train
-from reference.finite_differences import relative_error
-from reference.report import DATA_DIR, load_dataset
+from nn_numpy.check.cases import DATA_DIR, load_dataset
+from nn_numpy.check.measures import relative_error
 
 EPOCHS = 5000
 LEARNING_RATE = 0.1

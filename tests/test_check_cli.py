@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nn_numpy.check import cli
+from nn_numpy.cli import check as cli
 from tests.helpers import GOOD
 
 

@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from nn_numpy.check import UsageError, UserCodeError, cli
+from nn_numpy.check import UsageError, UserCodeError
 from nn_numpy.check.cases import checker_cases
 from nn_numpy.check.contract import CONTRACT, call_user, read_result
 from nn_numpy.check.target import UserImportError, load_target
+from nn_numpy.cli import check as cli
 
 GRADS = {"dW1": np.ones((2, 3)), "db1": np.ones((2, 1)), "dW2": np.ones((1, 2)),
          "db2": np.ones((1, 1))}  # fmt: skip

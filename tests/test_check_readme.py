@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import reference.report as report
-from nn_numpy.check import cli, oracles
+from nn_numpy.check import oracles
+from nn_numpy.cli import check as cli
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Check your own implementation\n", 1)[1].split("\n## ", 1)[0]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from nn_numpy._io import WriteError
 from nn_numpy.cli._errors import RunError, Terminated, UsageError, run_cli
+from nn_numpy.io.atomic import WriteError
 
 ROOT = Path(__file__).parents[1]
 BASIC = ROOT / "data" / "basic_dataset.csv"

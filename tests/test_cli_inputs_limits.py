@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.helpers import BASIC, run_cli
 
 from nn_numpy.cli import _inputs
-from nn_numpy.data import split_xy, train_test_split
+from nn_numpy.io.data import split_xy, train_test_split
+from nn_numpy.io.reader import DataError, read_table
+from nn_numpy.io.resources import training_bytes
 from nn_numpy.network import Params
-from nn_numpy.reader import DataError, read_table
-from nn_numpy.resources import training_bytes
+from tests.helpers import BASIC, run_cli
 
 
 def test_the_memory_check_counts_the_test_split_when_it_is_the_larger(capsys, monkeypatch):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from nn_numpy._io import WriteError
 from nn_numpy.cli._errors import (
     ArgumentParser,
     RunError,
@@ -25,6 +24,7 @@ from nn_numpy.cli._errors import (
     stdout_failed,
 )
 from nn_numpy.cli._outputs import check_outputs, same_file
+from nn_numpy.io.atomic import WriteError
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn_numpy import _io
-from nn_numpy.columns import Columns
-from nn_numpy.data import Standardizer
-from nn_numpy.model_io import load_model, save_model
+from nn_numpy.io import atomic as _io
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.data import Standardizer
+from nn_numpy.io.model_io import load_model, save_model
 from nn_numpy.network import init_params
 
 ROOT = Path(__file__).parents[1]
@@ -48,8 +48,8 @@ if point == "savez":
 elif point == "fsync":
     os.fsync = pause
 elif point == "step":
-    import nn_numpy.trainer
-    nn_numpy.trainer.Trainer.step = pause
+    import nn_numpy.training.trainer
+    nn_numpy.training.trainer.Trainer.step = pause
 
 from nn_numpy.cli import predict, train
 sys.exit((train if program == "train" else predict).main(argv))

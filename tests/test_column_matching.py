@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from nn_numpy.cli.predict import main as predict_main
-from nn_numpy.columns import Columns
-from nn_numpy.model_io import load_model, save_model
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.model_io import load_model, save_model
 from tests.helpers import run_cli
 
 pytestmark = pytest.mark.filterwarnings("error")

@@ -1,4 +1,4 @@
-"""nn_numpy.data: every malformed file becomes a one-line DataError naming the problem and place."""
+"""nn_numpy.io.data: every malformed file becomes a one-line DataError naming problem and place."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn_numpy.data import DataError, Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.io.data import DataError, Standardizer, load_table, split_xy, train_test_split
 
 
 def write(tmp_path: Path, text: str, name: str = "d.csv") -> Path:
@@ -211,7 +211,7 @@ def test_train_test_split_rejects_test_size_outside_unit_interval(test_size: flo
 
 
 def test_a_nul_byte_past_the_first_read_chunk_is_reported_at_its_file_line(tmp_path):
-    from nn_numpy.reader import _CHUNK
+    from nn_numpy.io.reader import _CHUNK
 
     rows = "1,0\n" * (_CHUNK // 4 + 1000)  # the NUL lands in the second chunk read
     text = "x,label\n" + rows + "2,\x001\n"

@@ -1,4 +1,4 @@
-"""The shipped CSVs are exactly what nn_numpy.datasets generates, have the promised shape, and
+"""The shipped CSVs are exactly what nn_numpy.io.datasets generates, have the promised shape, and
 are found by name or by the seed's default path from any directory."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn_numpy import datasets
 from nn_numpy.cli import predict as predict_cli
 from nn_numpy.cli import train as train_cli
-from nn_numpy.data import load_table, split_xy
-from nn_numpy.datasets import resolve_data_path, shipped_path
+from nn_numpy.cli.datasets import main as regenerate
+from nn_numpy.io import datasets
+from nn_numpy.io.data import load_table, split_xy
+from nn_numpy.io.datasets import resolve_data_path, shipped_path
 
 ROOT = Path(__file__).parents[1]
 DATA = ROOT / "data"
@@ -25,7 +26,7 @@ NAMES = ["basic_dataset.csv", "large_dataset.csv"]
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("regenerated")
-    assert datasets.main(["--out-dir", str(out)]) == 0
+    assert regenerate(["--out-dir", str(out)]) == 0
     return out
 
 
@@ -45,7 +46,7 @@ def test_packaged_copies_are_what_the_package_reads() -> None:
 
 def test_datasets_cli_creates_a_missing_out_dir(tmp_path: Path) -> None:
     out = tmp_path / "new" / "data"
-    assert datasets.main(["--out-dir", str(out)]) == 0
+    assert regenerate(["--out-dir", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == NAMES
 
 
@@ -54,7 +55,7 @@ def test_datasets_cli_rejects_an_out_dir_that_is_a_file(
 ) -> None:
     (tmp_path / "file").write_text("keep\n")
     with pytest.raises(SystemExit) as info:
-        datasets.main(["--out-dir", str(tmp_path / "file")])
+        regenerate(["--out-dir", str(tmp_path / "file")])
     assert info.value.code == 2
     assert "is not a directory" in capsys.readouterr().err.splitlines()[-1]
     assert (tmp_path / "file").read_text() == "keep\n"

@@ -1,6 +1,6 @@
 """backward() matches finite differences of J to a relative error below 1e-6, every parameter.
 
-The oracle (reference/finite_differences.py) only evaluates J = compute_cost(forward(...), Y);
+The oracle (nn_numpy/check/finite_differences.py) only evaluates J = compute_cost(forward(...), Y);
 it never sees a gradient formula. These tests need NumPy only (no torch).
 """
 
@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from nn_numpy import Params, backward, compute_cost, forward, init_params, train
-from reference.finite_differences import KinkError, numerical_gradients, relative_error
+from nn_numpy.check.finite_differences import KinkError, numerical_gradients
+from nn_numpy.check.measures import relative_error
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TOL = 1e-6

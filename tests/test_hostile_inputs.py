@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nn_numpy import reader
-from nn_numpy.data import Standardizer, load_table, train_test_split
-from nn_numpy.reader import DataError, read_table
+from nn_numpy.io import reader
+from nn_numpy.io.data import Standardizer, load_table, train_test_split
+from nn_numpy.io.reader import DataError, read_table
 from tests.helpers import BASIC, run_cli
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning is a failure here

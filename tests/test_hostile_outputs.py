@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from nn_numpy.check import cli as check_cli
+from nn_numpy.cli import check as check_cli
 from nn_numpy.cli import predict as predict_cli
 from nn_numpy.cli import train as train_cli
 from nn_numpy.cli._outputs import format_cost
-from nn_numpy.resources import ResourceError, require_memory
+from nn_numpy.io.resources import ResourceError, require_memory
 from tests.helpers import GOOD
 
 ROOT = Path(__file__).parents[1]

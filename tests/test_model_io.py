@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import nn_numpy
-from nn_numpy.data import Standardizer
-from nn_numpy.model_io import (
+from nn_numpy.io.data import Standardizer
+from nn_numpy.io.model_io import (
     FORMAT_VERSION,
     KEYS,
     NAME_KEYS,

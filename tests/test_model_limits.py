@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from nn_numpy.cli._outputs import format_cost
-from nn_numpy.columns import Columns
-from nn_numpy.data import Standardizer
-from nn_numpy.model_io import save_model
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.data import Standardizer
+from nn_numpy.io.model_io import save_model
 from nn_numpy.network import Params
 
 

@@ -65,7 +65,7 @@ def test_a_snippet_found_twice_or_a_replacement_that_breaks_syntax_is_an_error()
 def test_check_command_fails_loudly_on_a_stale_entry(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.mutation import __main__ as cli
 
-    stale = Mutant("gone", "nn_numpy/trainer.py", "no such code", "x", "stale")
+    stale = Mutant("gone", "nn_numpy/training/trainer.py", "no such code", "x", "stale")
     monkeypatch.setattr(cli, "CATALOGUE", [*CATALOGUE, stale])
     assert cli.main(["--check"]) == 2
 

@@ -23,11 +23,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from nn_numpy import Params, Trainer, compute_cost, fast_trainer, forward
-from nn_numpy.fast_trainer import NumbaTrainer, NumbaUnavailableError, make_trainer
+from nn_numpy import Params, Trainer, compute_cost, forward
+from nn_numpy.check.cases import random_batch
+from nn_numpy.check.cases import random_params as scaled_params
+from nn_numpy.check.measures import error_scales, term_scaled_error
 from nn_numpy.network import Array
-from reference.report import error_scales, random_batch, term_scaled_error
-from reference.report import random_params as scaled_params
+from nn_numpy.training import fast_trainer
+from nn_numpy.training.fast_trainer import NumbaTrainer, NumbaUnavailableError, make_trainer
 from tests.helpers import (
     SEED_COMMAND,
     blobs,
@@ -49,7 +51,7 @@ ROOT = Path(__file__).parents[1]
 # itself checked against `decimal` at 40 digits (correctly rounded), which also settles every
 # point within CLOSE_CALL ulp of the bound. Errors are in units of the last place of the exact
 # result (2^-1074 for subnormal results).
-EXP_MAX_ULPS = 1.0  # claimed in nn_numpy/_numba_kernels.py: measured 0.991 ulp
+EXP_MAX_ULPS = 1.0  # claimed in nn_numpy/training/_numba_kernels.py: measured 0.991 ulp
 CLOSE_CALL = 0.05  # long double settles an error to ~2^-11 ulp; decimal settles these exactly
 EXTENDED = np.finfo(np.longdouble).nmant >= 63
 DECIMAL = decimal.Context(prec=40)
@@ -87,7 +89,7 @@ def exp_ulp_errors(x: Array, got: Array) -> Array:
 
 
 def our_exp(x: Array) -> Array:
-    from nn_numpy._numba_kernels import exp_nonpositive_array
+    from nn_numpy.training._numba_kernels import exp_nonpositive_array
 
     out = np.empty_like(x)
     exp_nonpositive_array(x, out)
@@ -291,7 +293,7 @@ def test_without_numba_asking_for_it_is_one_clear_import_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "numba", None)  # `import numba` now raises ImportError
-    monkeypatch.delitem(sys.modules, "nn_numpy._numba_kernels", raising=False)
+    monkeypatch.delitem(sys.modules, "nn_numpy.training._numba_kernels", raising=False)
     X, Y = blobs(10)
     with pytest.raises(NumbaUnavailableError) as info:
         make_trainer(X, Y, random_params(2, 3, 0), 0.1, backend="numba")
@@ -337,7 +339,7 @@ def test_floor_does_the_arithmetic_it_counts(n_x: int, n_h: int, m: int) -> None
 
 CACHE_PROBE = """
 import json, numpy as np
-from nn_numpy.fast_trainer import NumbaTrainer, load_kernels
+from nn_numpy.training.fast_trainer import NumbaTrainer, load_kernels
 from nn_numpy.network import init_params
 X = np.ones((2, 40)); Y = np.ones((1, 40))
 NumbaTrainer(X, Y, init_params(2, 3, seed=0), 0.1, threads=1).step()
@@ -395,7 +397,7 @@ def test_cli_backend_numba_without_numba_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "numba", None)
-    monkeypatch.delitem(sys.modules, "nn_numpy._numba_kernels", raising=False)
+    monkeypatch.delitem(sys.modules, "nn_numpy.training._numba_kernels", raising=False)
     monkeypatch.chdir(ROOT)
     code, out, err = run_cli([*SEED_COMMAND, "--backend", "numba"], capsys)
     assert (code, out) == (2, "")
@@ -408,7 +410,7 @@ def test_a_function_numba_cannot_cache_is_compiled_without_the_cache() -> None:
     """Code with no writable cache location (here: no source file at all) still compiles."""
     from numba import njit
 
-    from nn_numpy._numba_kernels import compiled
+    from nn_numpy.training._numba_kernels import compiled
 
     namespace: dict[str, object] = {}
     exec("def twice(x):\n    return 2.0 * x\n", namespace)
@@ -419,7 +421,7 @@ def test_a_function_numba_cannot_cache_is_compiled_without_the_cache() -> None:
 
 SLOW_COMPILED_STEP = """
 import time
-from nn_numpy import fast_trainer
+from nn_numpy.training import fast_trainer
 
 _step = fast_trainer.NumbaTrainer.step
 

@@ -1,4 +1,4 @@
-"""The output-path policy (nn_numpy._io, nn_numpy.cli._outputs), through every writer.
+"""The output-path policy (nn_numpy.io.atomic, nn_numpy.cli._outputs), through every writer.
 
 Device nodes are created only inside pytest's temporary directories (os.mknod needs root):
 (1, 7) behaves like a full disk (writes fail with ENOSPC), (1, 3) like a null device. No test
@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn_numpy._io import WriteError, atomic_write
 from nn_numpy.cli import predict as cli_predict
 from nn_numpy.cli import train as cli_train
 from nn_numpy.cli._errors import RunError
 from nn_numpy.cli._outputs import write_metrics
-from nn_numpy.columns import Columns
-from nn_numpy.data import Standardizer
-from nn_numpy.model_io import load_model, save_model
+from nn_numpy.io.atomic import WriteError, atomic_write
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.data import Standardizer
+from nn_numpy.io.model_io import load_model, save_model
 from nn_numpy.network import init_params
 
 ROOT = Path(__file__).parents[1]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -46,6 +49,41 @@ def test_importing_the_command_line_programs_keeps_train_and_predict_functions()
 
     assert nn_numpy.train is nn_numpy.network.train
     assert nn_numpy.predict is nn_numpy.network.predict
+
+
+# In a fresh interpreter: a module imported earlier in the suite would hide the shadowing.
+IMPORT_THE_RUNNERS = """
+import nn_numpy, nn_numpy.train, nn_numpy.predict
+assert callable(nn_numpy.train) and nn_numpy.train is nn_numpy.network.train, nn_numpy.train
+assert callable(nn_numpy.predict) and nn_numpy.predict is nn_numpy.network.predict
+"""
+
+WALK_THE_PACKAGE = """
+import importlib, pkgutil, nn_numpy
+for info in pkgutil.walk_packages(nn_numpy.__path__, "nn_numpy."):
+    try:
+        importlib.import_module(info.name)
+    except ModuleNotFoundError as exc:  # an optional dependency (torch, numba) is not installed
+        if exc.name not in ("torch", "numba", "llvmlite"):
+            raise
+assert callable(nn_numpy.train) and callable(nn_numpy.predict), (nn_numpy.train, nn_numpy.predict)
+"""
+
+
+@pytest.mark.parametrize("program", [IMPORT_THE_RUNNERS, WALK_THE_PACKAGE], ids=["import", "walk"])
+def test_importing_the_runner_modules_leaves_train_and_predict_the_functions(program: str) -> None:
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("runner", ["nn_numpy.train", "nn_numpy.predict"])
+def test_python_m_runs_the_program_without_a_runpy_warning(runner: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-m", runner, "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"usage: nn-numpy-{runner.rpartition('.')[2]} ")
+    assert done.stderr == ""
 
 
 def test_params_is_built_by_keyword_and_read_by_name() -> None:
@@ -117,3 +155,52 @@ def test_trainer_interface(setup: tuple[Params, np.ndarray, np.ndarray]) -> None
     for name in ("W1", "b1", "W2", "b2"):
         np.testing.assert_allclose(current[name], stepped[name], rtol=1e-12, atol=1e-15)
         assert current[name].dtype == np.float64
+
+
+def test_every_exception_is_an_nn_numpy_error_and_keeps_its_builtin_base() -> None:
+    from nn_numpy import errors
+
+    builtin = {
+        "DataError": ValueError, "ResourceError": ValueError, "ModelFileError": ValueError,
+        "PredictionError": ValueError, "KinkError": ValueError, "WriteError": OSError,
+        "NumbaUnavailableError": ImportError, "PlotUnavailableError": RuntimeError,
+        "OracleDisagreement": AssertionError,
+    }  # fmt: skip
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.NNNumpyError), name
+        assert issubclass(cls, builtin.get(name, Exception)), name
+    assert issubclass(errors.ResourceError, errors.DataError)
+
+
+def test_the_old_import_paths_name_the_same_exception_classes() -> None:
+    from nn_numpy import check, errors
+    from nn_numpy.check import contract, finite_differences, oracles, target
+    from nn_numpy.cli import _errors
+    from nn_numpy.io import _npz, atomic, data, model_io, reader, resources
+    from nn_numpy.training import fast_trainer
+
+    assert check.UsageError is contract.UsageError is _errors.UsageError is errors.UsageError
+    assert reader.DataError is data.DataError is errors.DataError is nn_numpy.DataError
+    assert _npz.ModelFileError is model_io.ModelFileError is errors.ModelFileError
+    assert resources.ResourceError is errors.ResourceError
+    assert atomic.WriteError is errors.WriteError and _errors.RunError is errors.RunError
+    assert model_io.PredictionError is errors.PredictionError
+    assert finite_differences.KinkError is errors.KinkError
+    assert oracles.OracleDisagreement is errors.OracleDisagreement
+    assert target.UserImportError is errors.UserImportError
+    assert check.UserCodeError is errors.UserCodeError
+    assert fast_trainer.NumbaUnavailableError is errors.NumbaUnavailableError
+    assert nn_numpy.NNNumpyError is errors.NNNumpyError
+
+
+def test_only_the_command_line_programs_parse_arguments() -> None:
+    from pathlib import Path
+
+    package = Path(nn_numpy.__file__).parent
+    parsing = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "import argparse" in path.read_text(encoding="utf-8")
+    }
+    assert parsing and all(name.startswith("cli/") for name in parsing), sorted(parsing)

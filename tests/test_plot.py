@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn_numpy.data import Standardizer
+from nn_numpy.io.data import Standardizer
 from nn_numpy.network import Params, init_params, train
 from nn_numpy.plot import (
     INSTALL_HINT,

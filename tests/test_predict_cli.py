@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from nn_numpy.cli.predict import main
-from nn_numpy.columns import Columns
-from nn_numpy.data import Standardizer
-from nn_numpy.model_io import load_model, save_model
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.data import Standardizer
+from nn_numpy.io.model_io import load_model, save_model
 from nn_numpy.network import init_params, train
 
 

@@ -13,9 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn_numpy import reader
-from nn_numpy.columns import MAX_NAME, Columns, match_by_position, match_columns, training_columns
-from nn_numpy.reader import DataError, read_table
+from nn_numpy.io import reader
+from nn_numpy.io.columns import (
+    MAX_NAME,
+    Columns,
+    match_by_position,
+    match_columns,
+    training_columns,
+)
+from nn_numpy.io.reader import DataError, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -127,7 +127,7 @@ def test_readme_dataset_table_rows_that_are_cheap_to_recompute_hold(
     # benchmarks/accuracy_ceiling.py does. (Its converged-GD and scikit-learn rows and the
     # 200,000 fresh points take seconds each; the README says they are not rerun here.)
     from benchmarks.accuracy_ceiling import DATA, accuracy, bayes_predict
-    from nn_numpy.data import load_table, split_xy, train_test_split
+    from nn_numpy.io.data import load_table, split_xy, train_test_split
 
     section = README.split("## Datasets", 1)[1].split("\n## ", 1)[0]
     defaults = re.search(

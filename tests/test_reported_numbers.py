@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from nn_numpy import Params, Trainer, compute_cost, forward, init_params, predict
-from nn_numpy.columns import Columns
-from nn_numpy.data import Standardizer, train_test_split
-from nn_numpy.model_io import Model, load_model, save_model
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.data import Standardizer, train_test_split
+from nn_numpy.io.model_io import Model, load_model, save_model
 from tests.helpers import BASIC, LARGE, reference, run_cli
 
 

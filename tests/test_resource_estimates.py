@@ -17,9 +17,10 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from nn_numpy import forward, init_params, resources
-from nn_numpy.resources import ResourceError, _size, require_memory, training_bytes
-from nn_numpy.trainer import MIN_CHUNK, default_chunk_size
+from nn_numpy import forward, init_params
+from nn_numpy.io import resources
+from nn_numpy.io.resources import ResourceError, _size, require_memory, training_bytes
+from nn_numpy.training.trainer import MIN_CHUNK, default_chunk_size
 
 pytestmark = pytest.mark.filterwarnings("error")
 SMALL = 20  # m_train below MIN_CHUNK: the chunk width is m_train for every dtype
@@ -109,7 +110,7 @@ def test_exactly_the_available_memory_is_accepted_and_one_byte_more_refused():
 
 
 def test_a_resource_error_is_a_data_error_exit_2():
-    from nn_numpy.reader import DataError
+    from nn_numpy.io.reader import DataError
 
     assert issubclass(ResourceError, DataError)
 

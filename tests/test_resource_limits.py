@@ -8,8 +8,9 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from nn_numpy import Trainer, forward, init_params, resources
-from nn_numpy.resources import ResourceError, require_memory, training_bytes
+from nn_numpy import Trainer, forward, init_params
+from nn_numpy.io import resources
+from nn_numpy.io.resources import ResourceError, require_memory, training_bytes
 from tests.helpers import BASIC, run_cli
 
 pytestmark = pytest.mark.filterwarnings("error")

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from nn_numpy import Params, backward, forward
-from reference.finite_differences import relative_error
-from reference.report import BOUND_AUTOGRAD, random_batch, random_params
+from nn_numpy.check.cases import random_batch, random_params
+from nn_numpy.check.measures import relative_error
+from nn_numpy.check.oracles import BOUND_AUTOGRAD
 
 
 @pytest.fixture

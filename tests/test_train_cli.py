@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import nn_numpy.cli.train as cli_train
-from nn_numpy.cli.train import fit
-from nn_numpy.data import Standardizer, load_table, split_xy, train_test_split
+from nn_numpy.cli.train import fit_and_print
+from nn_numpy.io.data import Standardizer, load_table, split_xy, train_test_split
 from tests.helpers import BASIC, LARGE, ROOT, SEED_COMMAND, reference, run_cli
 
 
@@ -121,7 +121,7 @@ def test_cost_curve_includes_printed_and_final_epochs(tmp_path: Path) -> None:
 
     out = tmp_path / "out.txt"
     with out.open("w") as f:
-        epochs, costs = fit(Fake(), 1003, print_every=7, out=f)  # type: ignore[arg-type]
+        epochs, costs = fit_and_print(Fake(), 1003, print_every=7, out=f)  # type: ignore[arg-type]
     expected = sorted({0, *range(2, 1004, 2), *range(7, 1004, 7), 1003})
     assert epochs == expected
     assert costs == [1.0 / (1 + e) for e in expected]  # J after exactly e steps
@@ -242,7 +242,7 @@ def test_progress_indicator_only_on_a_terminal(
 
 
 def fake_modules(monkeypatch: pytest.MonkeyPatch, calls: dict[str, Any]) -> type[Exception]:
-    """Stand-ins for nn_numpy.plot and nn_numpy.model_io that record how they are called."""
+    """Stand-ins for nn_numpy.plot and nn_numpy.io.model_io that record how they are called."""
 
     class PlotUnavailableError(RuntimeError):
         pass
@@ -251,7 +251,7 @@ def fake_modules(monkeypatch: pytest.MonkeyPatch, calls: dict[str, Any]) -> type
     plot.PlotUnavailableError = PlotUnavailableError  # type: ignore[attr-defined]
     plot.require_matplotlib = lambda: calls.setdefault("require", True)  # type: ignore[attr-defined]
     plot.plot_training = lambda *a: calls.__setitem__("plot", a)  # type: ignore[attr-defined]
-    model_io = types.ModuleType("nn_numpy.model_io")
+    model_io = types.ModuleType("nn_numpy.io.model_io")
     model_io.save_model = lambda *a: calls.__setitem__("save", a)  # type: ignore[attr-defined]
     monkeypatch.setattr(cli_train, "plot", plot)
     monkeypatch.setattr(cli_train, "model_io", model_io)
@@ -310,7 +310,7 @@ def test_plot_unavailable_fails_before_training(
 def test_saved_model_and_plot_are_written_by_the_real_modules(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from nn_numpy import model_io
+    from nn_numpy.io import model_io
 
     pytest.importorskip("matplotlib")
     model, png = tmp_path / "m.npz", tmp_path / "p.png"

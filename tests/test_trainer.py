@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nn_numpy import Params, Trainer, backward, compute_cost, forward, init_params, update_params
-from nn_numpy.trainer import default_chunk_size
+from nn_numpy.training.trainer import default_chunk_size
 from tests.helpers import PARAM_NAMES, blobs, close, random_params, readable_grads
 
 
@@ -124,7 +124,7 @@ def test_default_chunk_size_keeps_small_batches_whole_and_splits_large_ones() ->
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_default_chunk_size_counts_the_bytes_a_chunk_really_allocates_per_column(dtype) -> None:
-    from nn_numpy.trainer import CACHE_BYTES
+    from nn_numpy.training.trainer import CACHE_BYTES
 
     n_x, n_h, w = 3, 7, 16
     X, Y = blobs(2 * w, n_x)

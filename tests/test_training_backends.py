@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 from numpy.typing import DTypeLike
 
-from nn_numpy import Params, Trainer, backward, compute_cost, fast_trainer, forward, update_params
-from nn_numpy.fast_trainer import NumbaTrainer
+from nn_numpy import Params, Trainer, backward, compute_cost, forward, update_params
+from nn_numpy.training import fast_trainer
+from nn_numpy.training.fast_trainer import NumbaTrainer
 from tests.helpers import (
     GRAD_NAMES,
     PARAM_NAMES,

@@ -2,6 +2,7 @@
 
 import sys
 
-from nn_numpy.check.cli import main
+from nn_numpy.cli.check import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing it (pkgutil.walk_packages, say) runs nothing
+    sys.exit(main())

@@ -28,8 +28,8 @@ TOLERANCE = 1e-4
 REPEAT_TOLERANCE = 1e-9  # two calls on one input: rounding may differ, dropout differs by ~1
 """Relative error allowed, whatever the dtype. On these cases a correct float64 implementation
 is off by ~1e-15, a correct float32 one by 1.6e-6 at most, the chain rule dL/da * sigma' with
-a 1e-8 guard in the logs by 2.6e-5 (tests/test_check_gradients_correct.py); every catalogued mistake is
-off by 0.99 or more on some case (tests/test_check_diagnosis.py)."""
+a 1e-8 guard in the logs by 2.6e-5 (tests/test_check_gradients_correct.py); every catalogued
+mistake is off by 0.99 or more on some case (tests/test_check_diagnosis.py)."""
 
 
 def tolerance(dtypes: Iterable[np.dtype[Any]]) -> float:

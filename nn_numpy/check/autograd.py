@@ -20,10 +20,9 @@ from typing import Any, Protocol
 
 import numpy as np
 import torch
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-Array = NDArray[np.float64]
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
+from nn_numpy.network import PARAM_NAMES, Array
 
 
 class ParamsLike(Protocol):

@@ -17,13 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
-from nn_numpy.network import Params, forward, init_params
+from nn_numpy.network import Array, Params, forward, init_params
 
-Array = NDArray[np.float64]
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+# The copies the package ships: in a checkout, those of data/ byte for byte (test_datasets.py).
+DATA_DIR = Path(__file__).resolve().parents[1] / "_data"
 DATASETS = ("basic_dataset.csv", "large_dataset.csv")
 KINK_MARGIN = 1e-3  # no |Z1| below this in any checker case
 MAX_LOGIT = 8.0  # |Z2| <= 8: sigma(Z2) is at most 1 - 3e-4, so log(1 - A2) is finite in float32
@@ -42,16 +40,16 @@ class Case:
 
 
 def dataset_text(filename: str) -> str:
-    """The text of a shipped dataset: the repository's ``data/`` file, else regenerated.
+    """The text of a shipped dataset: the package's copy (``DATA_DIR``), else regenerated.
 
-    The only place the checker finds datasets. ``nn_numpy.datasets`` regenerates both files
+    The only place the checker finds datasets. ``nn_numpy.io.datasets`` regenerates both files
     byte for byte from fixed seeds (tests/test_datasets.py), so an installed package without
     ``data/`` gets the same numbers.
     """
     path = DATA_DIR / filename
     if path.is_file():
         return path.read_text(encoding="utf-8")
-    from nn_numpy.datasets import make_basic, make_circles, to_csv
+    from nn_numpy.io.datasets import make_basic, make_circles, to_csv
 
     if filename == "basic_dataset.csv":
         return to_csv(*make_basic(), decimals=2)

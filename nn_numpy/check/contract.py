@@ -18,23 +18,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn_numpy.check.cases import Case
+from nn_numpy.errors import UsageError, UserCodeError
+from nn_numpy.network import GRAD_NAMES
 
-REQUIRED = ("dW1", "db1", "dW2", "db2")
+REQUIRED = GRAD_NAMES
 OPTIONAL = ("dZ2", "dZ1")
 COST_KEYS = ("J", "cost")
 CONTRACT = "needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost"
-
-
-class UsageError(Exception):
-    """The check cannot run: one line for stderr, exit status 2."""
-
-
-class UserCodeError(Exception):
-    """The user's function raised; ``__cause__`` is their exception (its traceback is theirs)."""
-
-    def __init__(self, case: str) -> None:
-        super().__init__(f"your function raised on case '{case}'")
-        self.case = case
 
 
 def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArray[Any]]:

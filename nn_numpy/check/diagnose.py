@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from nn_numpy.check.cases import Case
-from nn_numpy.network import forward
+from nn_numpy.network import Array, forward
 
-Array = NDArray[Any]
 UPSTREAM = "computed from a wrong "
 DOWNSTREAM = {"dZ2": ("dZ1", "dW2", "db2", "dW1", "db1"), "dZ1": ("dW1", "db1")}
 

@@ -30,22 +30,17 @@ import functools
 from collections.abc import Callable
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from nn_numpy.network import Params, compute_cost, forward
+from nn_numpy.errors import KinkError
+from nn_numpy.network import PARAM_NAMES, Array, Params, compute_cost, forward
 
-F64 = NDArray[np.float64]
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
 MAX_HALVINGS = 20
-
-
-class KinkError(ValueError):
-    """No finite-difference stencil around this parameter entry stays on one smooth piece of J."""
 
 
 def numerical_gradients(
     params: Params, X: ArrayLike, Y: ArrayLike, eps: float = 1e-6
-) -> dict[str, F64]:
+) -> dict[str, Array]:
     """dJ/dtheta for theta in W1, b1, W2, b2 by central differences with step ``eps`` (float64).
 
     Keys "W1", "b1", "W2", "b2", each with its parameter's shape. Stencils that would cross a
@@ -66,7 +61,7 @@ def numerical_gradients(
         cache = forward(Params(**arrays), X64)
         return compute_cost(cache, Y64), bool(np.array_equal(cache.Z1 > 0, base_mask))
 
-    grads: dict[str, F64] = {}
+    grads: dict[str, Array] = {}
     for name in PARAM_NAMES:
         grad = np.empty_like(base[name])
         for index in np.ndindex(grad.shape):

@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from nn_numpy.network import Params, forward
-
-Array = NDArray[Any]
+from nn_numpy.network import PARAM_NAMES, Array, Params, forward
 
 
 def relative_error(ours: ArrayLike, ref: ArrayLike) -> float:
@@ -86,7 +84,7 @@ def error_scales(params: Params, X: Array, Y: Array) -> dict[str, Any]:
     few units of u times M (with a constant growing like n_x + n_h), so max|ours - ref| / max M
     is ~1e-15 whatever the cancellation.
     """
-    W1, b1, W2, b2 = (np.abs(params[k]) for k in ("W1", "b1", "W2", "b2"))
+    W1, b1, W2, b2 = (np.abs(params[k]) for k in PARAM_NAMES)
     cache = forward(params, X)
     M_Z1 = W1 @ np.abs(X) + b1  # also bounds A1 = relu(Z1) and its error
     M_Z2 = W2 @ M_Z1 + b2

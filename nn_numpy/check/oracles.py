@@ -16,16 +16,13 @@ from typing import Any
 
 from nn_numpy.check.finite_differences import numerical_gradients
 from nn_numpy.check.measures import error_scales, relative_error, term_scaled_error
-from nn_numpy.network import Params, backward, compute_cost, forward
+from nn_numpy.errors import OracleDisagreement
+from nn_numpy.network import GRAD_NAMES, PARAM_NAMES, Params, backward, compute_cost, forward
 
 QUANTITIES = ("J", "dZ2", "dZ1", "db2", "db1", "dW2", "dW1")
-PARAM_GRADS = {"dW1": "W1", "db1": "b1", "dW2": "W2", "db2": "b2"}
+PARAM_GRADS = dict(zip(GRAD_NAMES, PARAM_NAMES, strict=True))
 BOUND_AUTOGRAD = 1e-10  # ~1e6 u: both sides are float64 evaluations of the same function
 BOUND_FD = 1e-6  # central differences, h = 1e-6: truncation ~h^2, rounding ~u|J|/h ~ 1e-10
-
-
-class OracleDisagreement(AssertionError):
-    """Two oracles disagree: a bug on our side, never the user's."""
 
 
 def readable(params: Params, X: Any, Y: Any) -> dict[str, Any]:

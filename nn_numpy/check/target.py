@@ -16,12 +16,9 @@ from types import ModuleType
 from typing import Any
 
 from nn_numpy.check.contract import UsageError
+from nn_numpy.errors import UserImportError
 
 FORM = "TARGET must be path/to/file.py:function or package.module:function"
-
-
-class UserImportError(Exception):
-    """Running the user's module raised; ``__cause__`` is their exception."""
 
 
 def load_target(target: str) -> Callable[..., Any]:

@@ -1,7 +1,6 @@
-"""The command-line programs: `nn-numpy-train` (cli.train) and `nn-numpy-predict` (cli.predict).
+"""The command-line programs: argument parsing and presentation, nothing the library needs.
 
-They live here rather than in ``nn_numpy/train.py`` and ``nn_numpy/predict.py`` because a submodule
-named like a package attribute replaces it on import: ``nn_numpy.train`` and ``nn_numpy.predict``
-are the network's functions. ``python -m nn_numpy.train`` still works through a small runner that
-only ``-m`` executes (runpy does not bind it to the package).
+``nn-numpy-train`` (``cli.train``), ``nn-numpy-predict`` (``cli.predict``) and ``nn-numpy-check``
+(``cli.check``); ``_inputs`` and ``_outputs`` check the files before a run, ``_errors`` turns
+every failure into one line and an exit status.
 """

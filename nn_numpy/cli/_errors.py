@@ -34,15 +34,8 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import IO, Any, NoReturn
 
-from nn_numpy._io import WriteError
-
-
-class UsageError(Exception):
-    """Bad arguments or data: reported as ``PROG: error: <message>`` with exit status 2."""
-
-
-class RunError(Exception):
-    """A failure during the run: reported as ``PROG: error: <message>`` with exit status 1."""
+from nn_numpy.errors import RunError, UsageError
+from nn_numpy.io.atomic import WriteError
 
 
 class Terminated(BaseException):

@@ -3,9 +3,9 @@
 Every check that can fail on the data or on the arguments' size runs here, before the first
 large allocation, and raises ``DataError`` (exit status 2, one line):
 
-* the file (bounded reader, ``nn_numpy.reader``) and its column names (``nn_numpy.columns``);
+* the file (bounded reader, ``nn_numpy.io.reader``) and its column names (``nn_numpy.io.columns``);
 * both classes in the data and in the train split (one class only cannot be learned);
-* the memory the run needs against the memory available (``nn_numpy.resources``);
+* the memory the run needs against the memory available (``nn_numpy.io.resources``);
 * the inputs the Trainer will see must be finite in its dtype, and the cost at the initial
   parameters must be finite: if it is not, the data (raw features too large), not the
   learning rate, is the problem;
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn_numpy.columns import Columns, training_columns
-from nn_numpy.data import Standardizer, check_both_classes, split_xy, train_test_split
-from nn_numpy.fast_trainer import TrainerLike
+from nn_numpy.io.columns import Columns, training_columns
+from nn_numpy.io.data import Standardizer, check_both_classes, split_xy, train_test_split
+from nn_numpy.io.reader import DataError, read_table
+from nn_numpy.io.resources import ResourceError, require_memory, training_bytes
 from nn_numpy.network import Params, forward, predict
-from nn_numpy.reader import DataError, read_table
-from nn_numpy.resources import ResourceError, require_memory, training_bytes
+from nn_numpy.training.fast_trainer import TrainerLike
 
 __all__ = [
     "DataError",

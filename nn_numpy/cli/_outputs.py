@@ -1,6 +1,6 @@
 """The files the command-line programs write: checks before the run, writers after it.
 
-Every output goes through ``nn_numpy._io.atomic_write`` (the policy is described there). Before
+Every output goes through ``nn_numpy.io.atomic.atomic_write`` (policy described there). Before
 any work, ``check_outputs`` refuses, with one line and exit status 2: an output path that cannot
 be written (empty, ending in '/', a directory, in a missing or read-only directory), two outputs
 naming the same file, an output naming one of the program's inputs, and a ``--plot`` path that
@@ -15,8 +15,8 @@ import stat
 from collections.abc import Mapping
 from typing import Any
 
-from nn_numpy._io import atomic_write, output_path_problem
 from nn_numpy.cli._errors import RunError, UsageError
+from nn_numpy.io.atomic import atomic_write, output_path_problem
 
 PNG_FLAGS = ("--plot",)
 

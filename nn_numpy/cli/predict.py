@@ -3,10 +3,10 @@
     python -m nn_numpy.predict --model model.npz --data-path data.csv [--output predictions.csv]
 
 The CSV has a header line, then one example per line. Its columns are matched to the model's
-training columns by name, in any order (``nn_numpy.columns``): every feature column, and
+training columns by name, in any order (``nn_numpy.io.columns``): every feature column, and
 optionally the label column. The result is a CSV with one line per example,
 ``probability,prediction`` (P(y = 1 | x) and the class, 1 where P >= 0.5). It goes to standard
-output, or with ``--output`` to that file (written by ``nn_numpy._io``'s output policy). For
+output, or with ``--output`` to that file (written by ``nn_numpy.io.atomic``'s output policy). For
 labelled data the accuracy is reported too: on standard error when the predictions go to standard
 output (so that output stays a clean CSV), on standard output when they go to a file.
 
@@ -22,15 +22,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nn_numpy._io import atomic_write
 from nn_numpy.cli._errors import ArgumentParser, run_cli, stdout_failed
 from nn_numpy.cli._outputs import check_outputs
-from nn_numpy.columns import match_by_position, match_columns
-from nn_numpy.data import DataError
-from nn_numpy.datasets import resolve_data_path
-from nn_numpy.model_io import Model, ModelFileError, PredictionError, load_model
-from nn_numpy.reader import Table, read_table
-from nn_numpy.resources import require_memory
+from nn_numpy.io.atomic import atomic_write
+from nn_numpy.io.columns import match_by_position, match_columns
+from nn_numpy.io.data import DataError
+from nn_numpy.io.datasets import resolve_data_path
+from nn_numpy.io.model_io import Model, ModelFileError, PredictionError, load_model
+from nn_numpy.io.reader import Table, read_table
+from nn_numpy.io.resources import require_memory
 
 PROG = "nn-numpy-predict"
 
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def split_features(table: Table, model: Model) -> tuple[np.ndarray, np.ndarray | None]:
-    """X (n_x, m) and labels (m,) or None: columns matched by name (``nn_numpy.columns``)."""
+    """X (n_x, m) and labels (m,) or None: columns matched by name (``nn_numpy.io.columns``)."""
     if model.columns is not None:
         return match_columns(table, model.columns)
     matched = match_by_position(table, model.n_features)
@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.datasets
+    data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.io.datasets
     check_outputs({"--output": args.output}, {"--model": args.model, "--data-path": data_path})
     model = load_model(args.model)
     table = read_table(data_path)

@@ -3,7 +3,7 @@
     python -m nn_numpy.train --data-path data/basic_dataset.csv --hidden-size 5 \\
         --learning-rate 0.01 --epochs 5000 --test-size 0.2 --seed 42
 
-Reads the data (``nn_numpy.data``), holds out a test split, standardizes the features with
+Reads the data (``nn_numpy.io.data``), holds out a test split, standardizes the features with
 statistics of the train split only, runs full-batch gradient descent (``nn_numpy.Trainer``),
 and reports the cost and the train and test accuracy. The same arguments print the same bytes.
 
@@ -22,17 +22,19 @@ from typing import Any
 
 import numpy as np
 
-from nn_numpy import model_io, plot
+from nn_numpy import plot
 from nn_numpy.cli import _inputs
 from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, run_cli
 from nn_numpy.cli._outputs import check_outputs, format_cost, write_metrics
-from nn_numpy.data import DataError
-from nn_numpy.datasets import resolve_data_path
-from nn_numpy.fast_trainer import BACKENDS, TrainerLike, backend_problem, make_trainer
+from nn_numpy.errors import Diverged
+from nn_numpy.io import model_io
+from nn_numpy.io.data import DataError
+from nn_numpy.io.datasets import resolve_data_path
 from nn_numpy.network import Params, init_params
+from nn_numpy.training.fast_trainer import BACKENDS, TrainerLike, backend_problem, make_trainer
+from nn_numpy.training.loop import History, fit
 
 PROG = "nn-numpy-train"
-COST_POINTS = 500  # the cost curve keeps about this many points, whatever --epochs is
 
 
 def _checked(convert: Callable[[str], Any], ok: Callable[[Any], bool], expected: str) -> Any:
@@ -129,50 +131,20 @@ class _Progress:
             self.shown = False
 
 
-class Diverged(Exception):
-    """The cost stopped being finite."""
-
-
-def fit(
-    trainer: TrainerLike, epochs: int, print_every: int, out: Any = None
-) -> tuple[list[int], list[float]]:
-    """Run ``epochs`` steps; return the cost curve (epoch numbers and J after that many steps).
-
-    J is evaluated at epoch 0, every ``max(1, epochs // COST_POINTS)`` epochs, every
-    ``print_every`` epochs (and printed then), and after the last step. Raises ``Diverged``
-    as soon as an evaluated J is not finite.
-    """
+def fit_and_print(trainer: TrainerLike, epochs: int, print_every: int, out: Any = None) -> History:
+    """``training.fit``, printing J every ``print_every`` epochs and a progress display."""
     out = sys.stdout if out is None else out
-    record_every = max(1, epochs // COST_POINTS)
     width = len(str(epochs))
     progress = _Progress(epochs)
-    cost_epochs: list[int] = []
-    costs: list[float] = []
 
-    def evaluate(epoch: int) -> None:
-        cost = trainer.cost()
-        if not math.isfinite(cost):
-            progress.clear()
-            raise Diverged(f"cost is {cost} at epoch {epoch}")
-        cost_epochs.append(epoch)
-        costs.append(cost)
-        if print_every and epoch % print_every == 0:
-            progress.clear()
-            print(f"epoch {epoch:>{width}}  cost {format_cost(cost)}", file=out)
+    def report(epoch: int, cost: float) -> None:
+        progress.clear()
+        print(f"epoch {epoch:>{width}}  cost {format_cost(cost)}", file=out)
 
-    with np.errstate(all="ignore"):  # divergence is reported once, below, not as warnings
-        evaluate(0)
-        for epoch in range(1, epochs + 1):
-            trainer.step()
-            if (
-                epoch % record_every == 0
-                or epoch == epochs
-                or (print_every and epoch % print_every == 0)
-            ):
-                evaluate(epoch)
-            progress.update(epoch)
-    progress.clear()
-    return cost_epochs, costs
+    try:
+        return fit(trainer, epochs, print_every, report, progress.update)
+    finally:
+        progress.clear()
 
 
 def _accuracy(params: Params, X: np.ndarray, Y: np.ndarray, split: str) -> tuple[float, int]:
@@ -209,7 +181,7 @@ def _run(args: argparse.Namespace) -> int:
         "--save-model": args.save_model,
         "--plot": args.plot,
     }
-    data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.datasets
+    data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.io.datasets
     check_outputs(outputs, {"--data-path": data_path})
     if args.plot is not None:
         try:
@@ -242,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
         backend=args.backend,
     )
     _inputs.check_initial_cost(trainer, data, args)
-    cost_epochs, costs = fit(trainer, args.epochs, args.print_every)
+    cost_epochs, costs = fit_and_print(trainer, args.epochs, args.print_every)
     params = trainer.params
     bad = [name for name, value in params.as_dict().items() if not np.all(np.isfinite(value))]
     if bad:

@@ -9,7 +9,7 @@ mutants:
   Each is an exact (file, original snippet, replacement) edit; a snippet that is not found once
   is an error, so code drift cannot silently shrink the catalogue.
 * mutmut (``tool.py``): its generic operator mutants on ``nn_numpy/network.py``,
-  ``nn_numpy/trainer.py`` and ``reference/``.
+  ``nn_numpy/training/trainer.py`` and ``reference/``.
 
 Mutants that cannot change any observable result are listed, with the reason, in
 ``equivalents.py``; everything else must be killed (CONTRIBUTING.md, "Mutation testing").

@@ -61,27 +61,27 @@ TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
         "dup = [n for n in (gate.slower, gate.faster) if self.counts.get(n, 1) > 1]",
         "an absent name counts 0 or 1 times either way: neither is more than 1",
     ),
-    "nn_numpy.resources.x_available_memory__mutmut_2": (
+    "nn_numpy.io.resources.x_available_memory__mutmut_2": (
         'with open("/proc/meminfo", encoding=None) as f:',
         _MEMINFO,
     ),
-    "nn_numpy.resources.x_available_memory__mutmut_4": (
+    "nn_numpy.io.resources.x_available_memory__mutmut_4": (
         'with open("/proc/meminfo", ) as f:',
         _MEMINFO,
     ),
-    "nn_numpy.resources.x_available_memory__mutmut_8": (
+    "nn_numpy.io.resources.x_available_memory__mutmut_8": (
         'with open("/proc/meminfo", encoding="ASCII") as f:',
         _MEMINFO,
     ),
-    "nn_numpy.resources.x__size__mutmut_25": (
+    "nn_numpy.io.resources.x__size__mutmut_25": (
         'return f"{value:.0f} {unit}" if (unit == "bytes") and False else f"{value:.3g} {unit}"',
         _WHOLE_BYTES,
     ),
-    "nn_numpy.resources.x__size__mutmut_28": (
+    "nn_numpy.io.resources.x__size__mutmut_28": (
         'return f"{value:.0f} {unit}" if unit == "XXbytesXX" else f"{value:.3g} {unit}"',
         _WHOLE_BYTES,
     ),
-    "nn_numpy.resources.x__size__mutmut_29": (
+    "nn_numpy.io.resources.x__size__mutmut_29": (
         'return f"{value:.0f} {unit}" if unit == "BYTES" else f"{value:.3g} {unit}"',
         _WHOLE_BYTES,
     ),
@@ -122,8 +122,8 @@ TOOL_EQUIVALENTS: dict[str, tuple[str, str]] = {
         "optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, )",
         "momentum=0 is the default of torch.optim.SGD (stated: plain gradient descent)",
     ),
-    "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_193": ("if n_x < 4:", _SCALE),
-    "nn_numpy.trainer.xǁTrainerǁ__init____mutmut_194": ("if n_x <= 5:", _SCALE),
+    "nn_numpy.training.trainer.xǁTrainerǁ__init____mutmut_193": ("if n_x < 4:", _SCALE),
+    "nn_numpy.training.trainer.xǁTrainerǁ__init____mutmut_194": ("if n_x <= 5:", _SCALE),
     "nn_numpy.check.finite_differences.x_numerical_gradients__mutmut_18": (
         "Y64 = np.asarray(Y, dtype=None)",
         _Y64,

@@ -54,7 +54,7 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_accuracy_ceiling.py",
         "tests/test_reported_numbers.py",  # the float32 cost (mutmut's compute_cost_3/_5)
     ],
-    "nn_numpy/trainer.py": [
+    "nn_numpy/training/trainer.py": [
         "tests/test_trainer.py",
         "tests/test_training_backends.py",
         "tests/test_numba_backend.py",
@@ -76,7 +76,7 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_check_measures.py",
         "tests/test_check_gradients_correct.py",
     ],
-    # reference/, file by file (finite_differences.py and __main__.py only re-export and call:
+    # reference/, file by file (__main__.py only calls main:
     # mutmut mutates functions, and they have none)
     "reference/report.py": [
         "tests/test_report_cli.py",
@@ -125,20 +125,23 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_check_cli.py",
     ],
     "nn_numpy/check/target.py": ["tests/test_check_contract.py", "tests/test_check_cli.py"],
-    "nn_numpy/check/cli.py": ["tests/test_check_contract.py", "tests/test_check_cli.py"],
-    "nn_numpy/reader.py": [
+    "nn_numpy/cli/check.py": ["tests/test_check_contract.py", "tests/test_check_cli.py"],
+    "nn_numpy/io/reader.py": [
         "tests/test_reader_limits.py",
         "tests/test_data.py",
         "tests/test_hostile_inputs.py",
         "tests/test_column_matching.py",
     ],
-    "nn_numpy/columns.py": [
+    "nn_numpy/io/columns.py": [
         "tests/test_reader_limits.py",
         "tests/test_column_matching.py",
         "tests/test_predict_cli.py",
         "tests/test_model_io.py",
     ],
-    "nn_numpy/resources.py": ["tests/test_resource_estimates.py", "tests/test_resource_limits.py"],
+    "nn_numpy/io/resources.py": [
+        "tests/test_resource_estimates.py",
+        "tests/test_resource_limits.py",
+    ],
     "nn_numpy/cli/_errors.py": [
         "tests/test_cli_plumbing.py",
         "tests/test_cli_errors_policy.py",
@@ -219,7 +222,8 @@ def _run_group(target: str, tests: list[str], jobs: int, root: Path) -> dict[str
                 _check_equivalent(name, mutmut("show", name, capture=True))
                 verdict = "equivalent"
             results[name] = verdict
-        # stale entries of this file only ("nn_numpy/trainer.py" -> "nn_numpy.trainer.")
+        # stale entries of this file only
+        # ("nn_numpy/training/trainer.py" -> "nn_numpy.training.trainer.")
         prefix = target.removesuffix("*").removesuffix(".py").replace("/", ".").rstrip(".") + "."
         for name in {n for n in TOOL_EQUIVALENTS if n.startswith(prefix)} - set(statuses):
             print(f"warning: equivalents.py lists {name}, no longer a mutant", file=sys.stderr)

@@ -17,7 +17,7 @@ A model file (format version 2) holds everything ``predict`` needs and nothing t
 The two name entries are written together or not at all (a model saved from Python without
 column names). Format 1 files (no names) still load; ``predict`` then takes columns by position.
 
-Loading reads the zip archive member by member (``nn_numpy._npz``), only the members above. Each
+Loading reads the zip archive member by member (``nn_numpy.io._npz``), only the members above. Each
 member's ``.npy`` header (shape, dtype) is checked before its data is read, so a file whose
 entry claims 2**40 elements, or carries gigabytes of extra data, costs nothing; nothing is
 ever unpickled. Parameters that cannot give a finite output are refused at load time.
@@ -33,27 +33,19 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nn_numpy import __version__
-from nn_numpy._io import atomic_write
-from nn_numpy._npz import Members, ModelFileError, open_archive, show
-from nn_numpy.columns import Columns
-from nn_numpy.data import Standardizer
-from nn_numpy.network import Array, Params, forward
-from nn_numpy.resources import available_memory
+from nn_numpy.errors import PredictionError
+from nn_numpy.io._npz import Members, ModelFileError, open_archive, show
+from nn_numpy.io.atomic import atomic_write
+from nn_numpy.io.columns import Columns
+from nn_numpy.io.data import Standardizer
+from nn_numpy.io.resources import available_memory
+from nn_numpy.network import PARAM_NAMES, Array, Params, forward
 
 FORMAT_VERSION = 2
 READABLE_FORMATS = (1, 2)
 DTYPES = ("float32", "float64")
-_PARAM_KEYS = ("W1", "b1", "W2", "b2")
-KEYS = (*_PARAM_KEYS, "mean", "std", "n_features", "hidden_size", "dtype", "version")
+KEYS = (*PARAM_NAMES, "mean", "std", "n_features", "hidden_size", "dtype", "version")
 NAME_KEYS = ("feature_names", "label_name")
-
-
-class PredictionError(ValueError):
-    """Some examples' outputs cannot be computed; ``columns`` are their indices in X."""
-
-    def __init__(self, message: str, columns: np.ndarray) -> None:
-        super().__init__(message)
-        self.columns = columns
 
 
 @dataclass(frozen=True)
@@ -201,7 +193,7 @@ def _check_values(a: dict[str, np.ndarray]) -> str:
     must stay finite for every input within one std of the training mean: with |x_std| <= 1,
     |Z[1]| <= |W1| 1 + |b1| and |Z[2]| <= |W2| |Z[1]| + |b2|, bounded in float64.
     """
-    for k in (*_PARAM_KEYS, "mean", "std"):
+    for k in (*PARAM_NAMES, "mean", "std"):
         if not np.all(np.isfinite(a[k])):
             return f"{k} has non-finite values"
     if not np.all(a["std"] > 0):
@@ -210,7 +202,7 @@ def _check_values(a: dict[str, np.ndarray]) -> str:
         _, k = np.frexp(a["std"])
         if not np.all(np.isfinite(np.ldexp(a["mean"].astype(np.float64), -k))):
             return "std is too small for mean: standardized values overflow"
-        W1, b1, W2, b2 = (np.abs(a[k].astype(np.float64)) for k in _PARAM_KEYS)
+        W1, b1, W2, b2 = (np.abs(a[k].astype(np.float64)) for k in PARAM_NAMES)
         bound = W2 @ (W1.sum(axis=1, keepdims=True) + b1) + b2
     if not bound[0, 0] <= np.finfo(str(a["dtype"])).max:
         return "parameters are so large that the output overflows even near the training mean"

@@ -24,8 +24,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from nn_numpy._validate import check_problem
 from nn_numpy.network import Array, Params
+from nn_numpy.training._validate import check_problem
 
 # Working set per chunk. Measured (benchmarks/scaling.py, 1 MiB L2 per core, 32 MiB L3): 2 MiB
 # chunks run at the in-cache speed per example; smaller ones pay per-call overhead, and much larger

@@ -2,7 +2,7 @@
 
 Training takes the features in file order and the label from the last column, and the model
 file stores those names (``Columns``). Prediction data must have a header too (every data file
-does: see ``nn_numpy.reader``); its columns are matched by name, in any order:
+does: see ``nn_numpy.io.reader``); its columns are matched by name, in any order:
 
 * every feature name of the model must be present, else an error names the missing ones;
 * the label column, if present (by its training name), gives labels and an accuracy;
@@ -19,8 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nn_numpy.data import check_labels
-from nn_numpy.reader import DataError, Table
+from nn_numpy.io.data import check_labels
+from nn_numpy.io.reader import DataError, Table
 
 MAX_NAME = 4096  # characters in one column name (the model loader refuses longer ones)
 

@@ -19,17 +19,14 @@ from typing import IO, Any, Literal
 import numpy as np
 from numpy.lib import format as npy
 
-from nn_numpy.columns import MAX_NAME
+from nn_numpy.errors import ModelFileError
+from nn_numpy.io.columns import MAX_NAME
 
 # What zipfile and numpy.lib.format raise on a damaged archive or member: a bad or truncated
 # structure, an unsupported compression (NotImplementedError) or a member flagged as encrypted
 # (RuntimeError).
 _DAMAGE: tuple[type[Exception], ...] = (ValueError, OSError, EOFError, zipfile.BadZipFile)
 _DAMAGE += (NotImplementedError, RuntimeError, struct.error)
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be used; the message is one line naming the file."""
 
 
 @contextmanager

@@ -5,7 +5,8 @@ oracles disagree), or the report could not be written (one line naming the path 
 output); 2 the check could not run (TARGET not found, the function raised -- its own traceback
 is shown -- its result breaks the contract, or ``--json`` names a path that cannot be written or
 TARGET's own file; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM
-(``nn_numpy.cli._errors.run_cli``, which also writes ``--json`` under ``nn_numpy._io``'s policy).
+(``nn_numpy.cli._errors.run_cli``, which also writes ``--json`` under ``nn_numpy.io.atomic``'s
+policy).
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from nn_numpy._io import atomic_write
 from nn_numpy.check.api import check_gradients
-from nn_numpy.check.contract import CONTRACT, UsageError, UserCodeError
+from nn_numpy.check.contract import CONTRACT, UserCodeError
 from nn_numpy.check.oracles import OracleDisagreement
 from nn_numpy.check.target import UserImportError, load_target
 from nn_numpy.cli._errors import ArgumentParser, fail, run_cli
 from nn_numpy.cli._outputs import check_outputs
+from nn_numpy.io.atomic import atomic_write
 
 PROG = "nn-numpy-check"
-HERE = str(Path(__file__).resolve().parent)
+HERE = str(Path(__file__).resolve().parents[1])  # the nn_numpy package: our frames
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,7 +78,7 @@ def _argv(argv: list[str]) -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the check and print the report; return the exit status."""
     args = build_parser().parse_args(argv)
-    return run_cli(PROG, lambda: _run(args), (UsageError,))
+    return run_cli(PROG, lambda: _run(args), ())
 
 
 def _run(args: argparse.Namespace) -> int:

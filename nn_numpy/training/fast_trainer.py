@@ -1,5 +1,6 @@
 """The optional compiled backend: ``NumbaTrainer`` has the ``Trainer`` interface; its step is one
-compiled pass over the examples (``nn_numpy._numba_kernels``; ``pip install 'nn-numpy[fast]'``).
+compiled pass over the examples (``nn_numpy.training._numba_kernels``;
+``pip install 'nn-numpy[fast]'``).
 
 ``make_trainer(..., backend="numpy" | "numba")`` picks one. The numba kernels compute the same
 step as ``network.backward`` / ``update_params`` (tests/test_numba_backend.py holds them to 1e-12
@@ -19,12 +20,13 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import DTypeLike
 
-from nn_numpy._validate import check_problem
-from nn_numpy.network import Array, Params
-from nn_numpy.trainer import Gradients, Trainer
+from nn_numpy.errors import NumbaUnavailableError
+from nn_numpy.network import PARAM_NAMES, Array, Params
+from nn_numpy.training._validate import check_problem
+from nn_numpy.training.trainer import Gradients, Trainer
 
 BACKENDS = ("numpy", "numba")
-# Examples per block. Measured (m = 20,000, one thread, 2026-11 EPYC, 32 KiB L1 / 512 KiB+ L2):
+# Examples per block. Measured (m = 20,000, one thread, 32 KiB L1 / 512 KiB+ L2, benchmarks/):
 # n_h = 5 is fastest at 512 (the (n_h + 1, B) float64 scratch, 24 KiB, in L1); from n_h = 32 up,
 # 256 (scratch in L2; 64 was 1.15x and 2048 1.4-1.8x slower at n_h = 128 and 512).
 SMALL_BLOCK, LARGE_BLOCK, WIDE_LAYER = 512, 256, 32
@@ -33,14 +35,10 @@ SMALL_BLOCK, LARGE_BLOCK, WIDE_LAYER = 512, 256, 32
 MIN_EXAMPLES_PER_THREAD = 8192
 
 
-class NumbaUnavailableError(ImportError):
-    """The numba backend was asked for, but numba cannot be imported."""
-
-
 def load_kernels() -> ModuleType:
-    """``nn_numpy._numba_kernels``, or NumbaUnavailableError: one line saying what to install."""
+    """``nn_numpy.training._numba_kernels``, or NumbaUnavailableError naming what to install."""
     try:
-        return importlib.import_module("nn_numpy._numba_kernels")
+        return importlib.import_module("nn_numpy.training._numba_kernels")
     except ImportError as exc:
         raise NumbaUnavailableError(
             f"the numba backend needs numba, which cannot be imported ({exc}); "
@@ -92,7 +90,7 @@ class NumbaTrainer:
         self._X = np.ascontiguousarray(X, dtype=dt)
         self._y = np.ascontiguousarray(Y[0], dtype=dt)
         # theta = [W1 row-major, b1, W2, b2]: one array, so one argument per call.
-        self._theta = np.concatenate([params[name].ravel() for name in ("W1", "b1", "W2", "b2")])
+        self._theta = np.concatenate([params[name].ravel() for name in PARAM_NAMES])
         self._theta = self._theta.astype(dt)
         self._lr_over_m = self.learning_rate / self.m
         self._A = np.empty((self.threads, self.n_h + 1, self.block_size))

@@ -14,12 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
-from nn_numpy.reader import DataError
-from nn_numpy.trainer import default_chunk_size
-
-
-class ResourceError(DataError):
-    """The run needs more memory than the machine has: bad input (exit 2), in one line."""
+from nn_numpy.errors import ResourceError
+from nn_numpy.training.trainer import default_chunk_size
 
 
 def available_memory() -> int:

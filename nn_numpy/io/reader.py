@@ -26,16 +26,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nn_numpy.errors import DataError
+
 # Training is full-batch and in memory; 256 MiB of CSV is ~10-40 million numbers, far past what
 # the network is meant for, and parsing it needs a few times that in RAM.
 MAX_DATA_BYTES = 256 * 1024 * 1024
 _CHUNK = 1024 * 1024
 # Control characters other than tab and newline, C1 controls, and the Unicode line separators.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-class DataError(ValueError):
-    """A problem with the input data, described in one human-readable line."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ X is (n_x, m), one example per column, and Y is (1, m).
 
 Every problem with the input is raised as a ``DataError`` whose message is one line a
 person can act on; the command-line tools print it and exit with status 2. Reading itself
-(bounded, line by line) is ``nn_numpy.reader``.
+(bounded, line by line) is ``nn_numpy.io.reader``.
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from nn_numpy.reader import DataError, Table, read_table
-
-Array = NDArray[np.float64]
+from nn_numpy.io.reader import DataError, Table, read_table
+from nn_numpy.network import Array
 
 
 def load_table(path: str | os.PathLike[str]) -> Array:
-    """The (m, c) float64 values of a headed CSV file (``nn_numpy.reader.read_table``)."""
+    """The (m, c) float64 values of a headed CSV file (``nn_numpy.io.reader.read_table``)."""
     return read_table(path).values
 
 

@@ -28,12 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import IO
 
-
-class WriteError(OSError):
-    """Writing an output failed; ``str()`` is ``cannot write 'PATH': REASON``, one line."""
-
-    def __str__(self) -> str:
-        return f"cannot write {self.filename!r}: {self.strerror}"
+from nn_numpy.errors import WriteError
 
 
 def output_path_problem(path: str) -> str:

@@ -1,7 +1,7 @@
 """Compiled kernels of the fused step (numba): one pass over the examples, block by block.
 
-Importing this module imports numba; ``nn_numpy.fast_trainer`` imports it only when the numba
-backend is asked for. Every kernel is ``cache=True`` (``compiled``): the first process compiles
+Importing this module imports numba; ``nn_numpy.training.fast_trainer`` imports it only for the
+numba backend. Every kernel is ``cache=True`` (``compiled``): the first process compiles
 (seconds) and writes the machine code next to this file or, if that directory is not writable,
 under ``NUMBA_CACHE_DIR`` / the user cache directory (numba's own fallback); later processes load
 it. With no writable directory at all, the kernels compile in every process.

@@ -1,0 +1,1 @@
+"""Input and output: reading tables, matching columns, the datasets, model files, atomic writes."""
