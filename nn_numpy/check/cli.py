@@ -4,7 +4,7 @@ Exit status: 0 every quantity agrees, 1 some formula disagrees (or, never expect
 oracles disagree), or the report could not be written (one line naming the path or standard
 output); 2 the check could not run (TARGET not found, the function raised -- its own traceback
 is shown -- its result breaks the contract, or ``--json`` names a path that cannot be written or
-TARGET's own file; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM
+a file TARGET's code came from; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM
 (``nn_numpy.cli._errors.run_cli``, which also writes ``--json`` under ``nn_numpy._io``'s policy).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import inspect
+import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -85,9 +86,12 @@ def _run(args: argparse.Namespace) -> int:
         # The user's code sees no arguments (a script's argparse at import would parse ours) and
         # prints to stderr (stdout is the report).
         with _argv([args.target.rpartition(":")[0]]), contextlib.redirect_stdout(sys.stderr):
+            before = set(sys.modules)
             fn = load_target(args.target)
-            check_outputs({"--json": args.json}, {"TARGET": _source_file(fn)})
+            check_outputs({"--json": args.json}, _inputs(args.target, fn, before))
             report = check_gradients(fn, use_torch=not args.no_torch, name=args.target)
+            # the user's code may import more while it runs: those files are inputs too
+            check_outputs({"--json": args.json}, _inputs(args.target, fn, before))
     except (UserCodeError, UserImportError) as exc:
         assert exc.__cause__ is not None
         _print_user_traceback(exc.__cause__)
@@ -102,11 +106,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _inputs(target: str, fn: object, before: set[str]) -> dict[str, str | None]:
+    """Every file the run read code from, which ``--json`` must not overwrite: TARGET's file as
+    named, the file defining ``fn`` (or its class, for a callable instance), and the file of
+    every module imported since ``before`` (a snapshot of ``sys.modules``)."""
+    source = target.rpartition(":")[0]
+    inputs = {"TARGET": source if os.path.isfile(source) else None}
+    inputs["TARGET (defining file)"] = _source_file(fn) or _source_file(type(fn))
+    for name in sorted(set(sys.modules) - before):
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if isinstance(file, str):
+            inputs[f"TARGET (imported module {name})"] = file
+    return inputs
+
+
 def _source_file(fn: object) -> str | None:
-    """The file defining ``fn`` (the input ``--json`` must not overwrite), if there is one."""
+    """The file defining ``fn``, if there is one."""
     try:
         return inspect.getsourcefile(fn)  # type: ignore[arg-type]
-    except TypeError:
+    except (TypeError, OSError):
         return None
 
 
