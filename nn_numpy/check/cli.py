@@ -4,8 +4,9 @@ Exit status: 0 every quantity agrees, 1 some formula disagrees (or, never expect
 oracles disagree), or the report could not be written (one line naming the path or standard
 output); 2 the check could not run (TARGET not found, the function raised -- its own traceback
 is shown -- its result breaks the contract, or ``--json`` names a path that cannot be written or
-a file TARGET's code came from; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM
-(``nn_numpy.cli._errors.run_cli``, which also writes ``--json`` under ``nn_numpy._io``'s policy).
+a file TARGET's code came from; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM,
+128 + n on another signal n (``nn_numpy.cli._errors.run_cli``, which also writes ``--json``
+under ``nn_numpy._io``'s policy).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@
       failure writing standard output, running out of memory, an internal error
 130   interrupted (SIGINT, Ctrl-C)
 143   terminated (SIGTERM)
+128+n terminated by signal n (SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM)
 ====  ==========================================================================
 
 Standard output is written best effort: when its reader goes away (``| head``) the rest is
@@ -35,6 +36,7 @@ from types import FrameType
 from typing import IO, Any, NoReturn
 
 from nn_numpy._io import WriteError
+from nn_numpy._signals import FATAL, message
 
 
 class UsageError(Exception):
@@ -46,7 +48,12 @@ class RunError(Exception):
 
 
 class Terminated(BaseException):
-    """SIGTERM arrived; a BaseException like KeyboardInterrupt, so cleanup code sees it."""
+    """SIGTERM (or another signal of ``FATAL`` but SIGINT) arrived; a BaseException like
+    KeyboardInterrupt, so cleanup code sees it."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def fail(prog: str, message: str, status: int) -> int:
@@ -113,8 +120,8 @@ def run_cli(prog: str, work: Callable[[], int], input_errors: tuple[type[Excepti
                 return fail(prog, str(e), 1)
             except KeyboardInterrupt:
                 return fail(prog, "interrupted", 130)
-            except Terminated:
-                return fail(prog, "terminated", 143)
+            except Terminated as e:
+                return fail(prog, message(e.signum), 128 + e.signum)
             except MemoryError:
                 return fail(prog, "out of memory", 1)
             except OSError as e:
@@ -175,15 +182,16 @@ class _BestEffortStdout:
 
 @contextmanager
 def _signals_as_exceptions() -> Iterator[None]:
-    """SIGINT raises KeyboardInterrupt and SIGTERM raises Terminated, once: later signals are
-    ignored while the first one unwinds and temporary files are removed. A signal the parent
-    process set to be ignored stays ignored (as Python itself does for SIGINT)."""
-    signums = (signal.SIGINT, signal.SIGTERM)
+    """SIGINT raises KeyboardInterrupt and SIGTERM (and the other signals of ``FATAL``) raise
+    Terminated, once: later signals are ignored while the first one unwinds and temporary files
+    are removed. A signal the parent process set to be ignored stays ignored (as Python itself
+    does for SIGINT)."""
+    signums = FATAL
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         for s in signums:
             signal.signal(s, signal.SIG_IGN)
-        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
 
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers; a caller's thread keeps Python's

@@ -11,7 +11,7 @@ labelled data the accuracy is reported too: on standard error when the predictio
 output (so that output stays a clean CSV), on standard output when they go to a file.
 
 Exit status: 0 on success, 2 for bad arguments, data, model file or output path, 1 if writing
-fails, 130 on Ctrl-C, 143 on SIGTERM (``nn_numpy.cli._errors``).
+fails, 130 on Ctrl-C, 143 on SIGTERM, 128 + n on another signal n (``nn_numpy.cli._errors``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ and reports the cost and the train and test accuracy. The same arguments print t
 
 Exit status: 0 on success, 2 for bad arguments, bad data or unusable output paths (one message
 on stderr, nothing written), 1 if training diverges (the cost stops being finite) or an output
-cannot be written, 130 on Ctrl-C, 143 on SIGTERM (``nn_numpy.cli._errors``).
+cannot be written, 130 on Ctrl-C, 143 on SIGTERM, 128 + n on another signal n
+(``nn_numpy.cli._errors``).
 """
 
 from __future__ import annotations
