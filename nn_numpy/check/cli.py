@@ -25,7 +25,7 @@ from nn_numpy.check.api import check_gradients
 from nn_numpy.check.contract import CONTRACT, UsageError, UserCodeError
 from nn_numpy.check.oracles import OracleDisagreement
 from nn_numpy.check.target import UserImportError, load_target
-from nn_numpy.cli._errors import ArgumentParser, fail, run_cli
+from nn_numpy.cli._errors import ArgumentParser, fail, printable, run_cli
 from nn_numpy.cli._outputs import check_outputs
 
 PROG = "nn-numpy-check"
@@ -90,7 +90,7 @@ def _run(args: argparse.Namespace) -> int:
             before = set(sys.modules)
             fn = load_target(args.target)
             check_outputs({"--json": args.json}, _inputs(args.target, fn, before))
-            report = check_gradients(fn, use_torch=not args.no_torch, name=args.target)
+            report = check_gradients(fn, use_torch=not args.no_torch, name=printable(args.target))
             # the user's code may import more while it runs: those files are inputs too
             check_outputs({"--json": args.json}, _inputs(args.target, fn, before))
     except (UserCodeError, UserImportError) as exc:

@@ -56,10 +56,27 @@ class Terminated(BaseException):
         self.signum = signum
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that would not show as itself escaped, so that a message
+    is one line whatever the names in it hold: control characters and newlines as ``\\n`` or
+    ``\\x1b``, invisible format characters as ``\\u200b``, a byte of a file name that is not
+    valid UTF-8 (a lone surrogate from ``os.fsdecode``) as ``\\xff``."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+
+
+def _escaped(c: str) -> str:
+    if 0xDC80 <= ord(c) <= 0xDCFF:  # surrogateescape: the byte the file name holds
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    return repr(c)[1:-1]
+
+
 def fail(prog: str, message: str, status: int) -> int:
-    """Print ``prog: error: message`` on standard error and return ``status``."""
+    """Print ``prog: error: message`` on standard error, as one line, and return ``status``."""
     with suppress(OSError, ValueError, AttributeError):  # a closed or full standard error
-        sys.stderr.write(f"{prog}: error: {message}\n")  # never print(file=None): that is stdout
+        # never print(file=None): that is stdout
+        sys.stderr.write(f"{prog}: error: {printable(message)}\n")
         sys.stderr.flush()
     return status
 
@@ -163,6 +180,9 @@ class _BestEffortStdout:
             call()
         except BrokenPipeError:
             self._drop()
+        except UnicodeEncodeError as e:  # a strict encoding: the text shown escaped, not lost
+            shown = e.object.encode(e.encoding, "backslashreplace").decode(e.encoding)
+            self._guard(lambda: self.inner.write(shown))
         except OSError as e:
             self.error = e
             self._drop()
@@ -213,7 +233,7 @@ def _one_line_warnings(prog: str) -> Iterator[None]:
 
     def show(message: Warning | str, *args: Any, **kwargs: Any) -> None:
         with suppress(OSError):
-            print(f"{prog}: warning: {message}", file=sys.stderr)
+            print(f"{prog}: warning: {printable(str(message))}", file=sys.stderr)
 
     with warnings.catch_warnings():
         warnings.showwarning = show

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nn_numpy._io import atomic_write
-from nn_numpy.cli._errors import ArgumentParser, run_cli, stdout_failed
+from nn_numpy.cli._errors import ArgumentParser, printable, run_cli, stdout_failed
 from nn_numpy.cli._outputs import check_outputs
 from nn_numpy.columns import match_by_position, match_columns
 from nn_numpy.data import DataError
@@ -126,7 +126,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     with atomic_write(args.output, "w") as f:
         f.write(text)
-    print(f"wrote {classes.size} predictions to {args.output}")
+    print(f"wrote {classes.size} predictions to {printable(args.output)}")
     sys.stdout.write(summary)
     return 0
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from nn_numpy import model_io, plot
 from nn_numpy.cli import _inputs
-from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, run_cli
+from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, printable, run_cli
 from nn_numpy.cli._outputs import check_outputs, format_cost, write_metrics
 from nn_numpy.data import DataError
 from nn_numpy.datasets import resolve_data_path
@@ -225,7 +225,7 @@ def _run(args: argparse.Namespace) -> int:
     n_x, scaler = data.n_x, data.scaler
     n_train, n_test = Y_train.shape[1], Y_test.shape[1]
     print(
-        f"data: {args.data_path} ({n_train + n_test} examples, {n_x} features), "
+        f"data: {printable(args.data_path)} ({n_train + n_test} examples, {n_x} features), "
         f"{n_train} train / {n_test} test"
     )
     print(
