@@ -16,6 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nn_numpy import reader, resources
+from nn_numpy.cli import predict as predict_cli
+from nn_numpy.columns import Columns
+from nn_numpy.data import Standardizer
+from nn_numpy.model_io import save_model
+from nn_numpy.network import init_params
 from nn_numpy.reader import DataError, read_table
 
 
@@ -119,6 +124,42 @@ def test_the_peak_measure_sees_a_reader_that_holds_the_whole_text(tmp_path):
     size = path.stat().st_size
     assert _peak(lambda: np.loadtxt(io.StringIO(path.read_text()), delimiter=",",
                                     skiprows=1)) > 3 * size  # fmt: skip
+
+
+@pytest.fixture
+def model_path(tmp_path: Path) -> Path:
+    path = tmp_path / "m.npz"
+    save_model(path, init_params(2, 3, 1), Standardizer.identity(2), np.float64,
+               Columns(("x1", "x2"), "label"))  # fmt: skip
+    return path
+
+
+def test_predict_refuses_a_header_that_does_not_match_before_parsing_the_body(
+    model_path, tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "d.csv"
+    path.write_text("x1,x3\n" + "1,2\n" * 200_000 + "oops,1\n")
+    parsed = []
+    monkeypatch.setattr(reader, "_loadtxt", lambda *a: parsed.append(a) or None)
+    assert predict_cli.main(["--model", str(model_path), "--data-path", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "line 1: missing feature column(s) 'x2'; unexpected column(s) 'x3'" in err
+    assert parsed == []
+
+
+def test_predict_without_names_refuses_a_wrong_column_count_from_the_header(
+    tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "m.npz"
+    save_model(path, init_params(2, 3, 1), Standardizer.identity(2), np.float64)
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,c,d\n" + "1,2,3,4\n" * 10)
+    parsed = []
+    monkeypatch.setattr(reader, "_loadtxt", lambda *a: parsed.append(a) or None)
+    assert predict_cli.main(["--model", str(path), "--data-path", str(data)]) == 2
+    assert "the model takes 2 features" in capsys.readouterr().err
+    assert parsed == []
 
 
 def test_a_file_whose_values_cannot_fit_in_memory_is_refused_before_its_body(tmp_path, monkeypatch):

@@ -25,7 +25,7 @@ import numpy as np
 from nn_numpy._io import atomic_write
 from nn_numpy.cli._errors import ArgumentParser, printable, run_cli, stdout_failed
 from nn_numpy.cli._outputs import check_outputs
-from nn_numpy.columns import match_by_position, match_columns
+from nn_numpy.columns import check_count, check_names, match_by_position, match_columns
 from nn_numpy.data import DataError
 from nn_numpy.datasets import resolve_data_path
 from nn_numpy.model_io import Model, ModelFileError, PredictionError, load_model
@@ -73,6 +73,14 @@ def split_features(table: Table, model: Model) -> tuple[np.ndarray, np.ndarray |
     return matched
 
 
+def check_header(header: Table, model: Model) -> None:
+    """Refuse, from the header alone, a data file whose columns the model cannot take."""
+    if model.columns is not None:
+        check_names(header, model.columns)
+    else:
+        check_count(header, model.n_features)
+
+
 def probabilities(model: Model, X: np.ndarray, table: Table) -> np.ndarray:
     """P(y = 1 | x) for each row, after checking the forward pass fits in memory; a row whose
     output cannot be computed is an error naming its line in the file."""
@@ -104,7 +112,7 @@ def _run(args: argparse.Namespace) -> int:
     data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.datasets
     check_outputs({"--output": args.output}, {"--model": args.model, "--data-path": data_path})
     model = load_model(args.model)
-    table = read_table(data_path)
+    table = read_table(data_path, lambda header: check_header(header, model))
     X, labels = split_features(table, model)
     proba = probabilities(model, X, table)
 
