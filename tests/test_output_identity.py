@@ -74,3 +74,32 @@ def test_check_json_to_a_new_file_beside_the_adapter_is_written(user_dir, capsys
     assert check_cli.main(["adapter.py:gradients", "--no-torch", "--json", "r.json"]) == 0
     assert (user_dir / "r.json").read_text(encoding="utf-8").startswith("{")
     assert (user_dir / "adapter.py").read_text(encoding="utf-8") == ADAPTER
+
+
+CHDIR = "import os\nos.chdir(os.path.dirname(__file__) + '/sub')\nfrom impl import gradients\n"
+
+
+def test_check_json_is_written_where_it_was_named_even_if_the_users_code_changes_directory(
+    user_dir, capsys
+):
+    (user_dir / "sub").mkdir()
+    (user_dir / "sub" / "r.json").write_text("keep", encoding="utf-8")
+    (user_dir / "chdir.py").write_text(CHDIR, encoding="utf-8")
+    try:
+        assert check_cli.main(["chdir.py:gradients", "--no-torch", "--json", "r.json"]) == 0
+    finally:
+        os.chdir(user_dir)
+    assert (user_dir / "sub" / "r.json").read_text(encoding="utf-8") == "keep"
+    assert (user_dir / "r.json").read_text(encoding="utf-8").startswith("{")
+
+
+def test_check_json_naming_the_target_is_refused_even_if_the_users_code_changes_directory(
+    user_dir, capsys
+):
+    (user_dir / "sub").mkdir()
+    (user_dir / "chdir.py").write_text(CHDIR, encoding="utf-8")
+    try:
+        assert check_cli.main(["chdir.py:gradients", "--no-torch", "--json", "impl.py"]) == 2
+    finally:
+        os.chdir(user_dir)
+    assert (user_dir / "impl.py").read_text(encoding="utf-8") == GOOD

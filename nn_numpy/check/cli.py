@@ -86,13 +86,18 @@ def _run(args: argparse.Namespace) -> int:
     try:
         # The user's code sees no arguments (a script's argparse at import would parse ours) and
         # prints to stderr (stdout is the report).
+        # Paths are made absolute first: the user's code may change the working directory.
+        source = args.target.rpartition(":")[0]
+        source = os.path.abspath(source) if os.path.isfile(source) else None
+        check_outputs({"--json": args.json}, {"TARGET": source})
+        json_path = None if args.json is None else os.path.abspath(args.json)
         with _argv([args.target.rpartition(":")[0]]), contextlib.redirect_stdout(sys.stderr):
             before = set(sys.modules)
             fn = load_target(args.target)
-            check_outputs({"--json": args.json}, _inputs(args.target, fn, before))
+            check_outputs({"--json": json_path}, _inputs(source, fn, before))
             report = check_gradients(fn, use_torch=not args.no_torch, name=printable(args.target))
             # the user's code may import more while it runs: those files are inputs too
-            check_outputs({"--json": args.json}, _inputs(args.target, fn, before))
+            check_outputs({"--json": json_path}, _inputs(source, fn, before))
     except (UserCodeError, UserImportError) as exc:
         assert exc.__cause__ is not None
         _print_user_traceback(exc.__cause__)
@@ -101,18 +106,17 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{PROG}: internal error, please report it: {exc}", file=sys.stderr)
         return 1
     print(report, flush=True)  # best effort: a reader that goes away (`| head`) is fine
-    if args.json is not None:
-        with atomic_write(args.json) as f:
+    if json_path is not None:
+        with atomic_write(json_path) as f:
             f.write(report.to_json())
     return 0 if report.ok else 1
 
 
-def _inputs(target: str, fn: object, before: set[str]) -> dict[str, str | None]:
+def _inputs(source: str | None, fn: object, before: set[str]) -> dict[str, str | None]:
     """Every file the run read code from, which ``--json`` must not overwrite: TARGET's file as
-    named, the file defining ``fn`` (or its class, for a callable instance), and the file of
-    every module imported since ``before`` (a snapshot of ``sys.modules``)."""
-    source = target.rpartition(":")[0]
-    inputs = {"TARGET": source if os.path.isfile(source) else None}
+    named (``source``), the file defining ``fn`` (or its class, for a callable instance), and
+    the file of every module imported since ``before`` (a snapshot of ``sys.modules``)."""
+    inputs = {"TARGET": source}
     inputs["TARGET (defining file)"] = _source_file(fn) or _source_file(type(fn))
     for name in sorted(set(sys.modules) - before):
         file = getattr(sys.modules.get(name), "__file__", None)
