@@ -72,9 +72,9 @@ def check_names(table: Table, columns: Columns) -> dict[str, int]:
         expected = ", ".join(columns.features)
         problems = []
         if missing:
-            problems.append(f"missing feature column(s) {', '.join(map(repr, missing))}")
+            problems.append(f"missing feature column(s) {', '.join(map(_named, missing))}")
         if unexpected:
-            problems.append(f"unexpected column(s) {', '.join(map(repr, unexpected))}")
+            problems.append(f"unexpected column(s) {', '.join(map(_named, unexpected))}")
         if len(index) != len(table.columns):
             problems.append("a column name appears twice")
         raise DataError(
@@ -82,6 +82,12 @@ def check_names(table: Table, columns: Columns) -> dict[str, int]:
             f"optionally with the label {columns.label!r})"
         )
     return index
+
+
+def _named(name: str) -> str:
+    """A column name in a message; a name that is not ASCII also with its code points escaped,
+    so that a look-alike (a Cyrillic letter for a Latin one) is seen, as in ``(\\u04451)``."""
+    return repr(name) if name.isascii() else f"{name!r} ({ascii(name)[1:-1]})"
 
 
 def match_by_position(table: Table, n_x: int) -> tuple[np.ndarray, np.ndarray | None]:

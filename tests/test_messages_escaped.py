@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nn_numpy.cli._errors import printable
@@ -88,3 +89,20 @@ def test_a_name_the_stdout_encoding_cannot_hold_is_shown_escaped_not_an_error(tm
     result = _run(argv, tmp_path, encoding="ascii:strict")
     assert result.returncode == 0, result.stderr
     assert b"data: \\xe9.csv (12 examples" in result.stdout
+
+
+def test_a_look_alike_column_name_is_shown_with_its_code_points(tmp_path, capsys):
+    from nn_numpy.cli import predict as predict_cli
+    from nn_numpy.columns import Columns
+    from nn_numpy.data import Standardizer
+    from nn_numpy.model_io import save_model
+    from nn_numpy.network import init_params
+
+    model = tmp_path / "m.npz"
+    save_model(model, init_params(2, 3, 1), Standardizer.identity(2), np.float64,
+               Columns(("x1", "x2"), "label"))  # fmt: skip
+    data = tmp_path / "d.csv"
+    data.write_text("\u04451,x2,label\n1,2,0\n", encoding="utf-8")  # Cyrillic ha, not x
+    assert predict_cli.main(["--model", str(model), "--data-path", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "missing feature column(s) 'x1'; unexpected column(s) '\u04451' (\\u04451)" in err
