@@ -250,6 +250,9 @@ def _blocks(fd: int, name: str, capped: bool) -> Iterator[str]:
         if cut:
             yield text[:cut]
         pending = text[cut:]
+        if len(pending) > MAX_DATA_BYTES:  # no newline for that long: one line, held whole
+            limit = MAX_DATA_BYTES // 2**20
+            raise DataError(f"{name}, line {newlines + 1}: a line of more than {limit} MiB")
 
 
 def _too_large(name: str) -> str:

@@ -175,3 +175,12 @@ def test_a_file_whose_values_cannot_fit_in_memory_is_refused_before_its_body(tmp
     assert parsed == []
     monkeypatch.setattr(resources, "available_memory", lambda: 40 * 10**6)
     assert read_table(path).values.shape == (1_000_000, 2)
+
+
+def test_a_line_without_end_is_refused_at_the_cap_not_held_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_DATA_BYTES", 3 * 2**20)
+    monkeypatch.setattr(reader, "_CHUNK", 2**20)
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"x,label\n1,0\n" + b"1" * (5 * 2**20))  # a regular file: no size cap
+    with pytest.raises(DataError, match=r"d\.csv, line 3: a line of more than 3 MiB"):
+        read_table(path)
