@@ -94,7 +94,7 @@ def kernel_vector_bits() -> dict[str, int]:
     import numpy as np
 
     from benchmarks.floor import BLOCK, floor_step
-    from nn_numpy import _numba_kernels as kernels
+    from nn_numpy.training import _numba_kernels as kernels
 
     bits = {"floor": compiled_vector_bits(floor_step, np.zeros(BLOCK), 2000, 7)}
     for dtype in ("float64", "float32"):

@@ -1,7 +1,11 @@
 """nn-numpy: a one-hidden-layer NumPy network whose backpropagation is checked against autograd."""
 
-from nn_numpy.errors import DataError, ModelFileError, NNNumpyError, UsageError
-from nn_numpy.network import (
+from nn_numpy._signals import install_early_handlers
+
+install_early_handlers()  # only in the command-line programs: see nn_numpy._signals
+
+from nn_numpy.errors import DataError, ModelFileError, NNNumpyError, UsageError  # noqa: E402
+from nn_numpy.network import (  # noqa: E402
     Cache,
     Grads,
     Params,
@@ -16,7 +20,7 @@ from nn_numpy.network import (
     train,
     update_params,
 )
-from nn_numpy.training.trainer import Trainer
+from nn_numpy.training.trainer import Trainer  # noqa: E402
 
 __version__ = "0.1.0"
 

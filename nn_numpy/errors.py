@@ -111,6 +111,6 @@ class UserImportError(NNNumpyError):
 class UserCodeError(NNNumpyError):
     """The user's function raised; ``__cause__`` is their exception (its traceback is theirs)."""
 
-    def __init__(self, case: str) -> None:
-        super().__init__(f"your function raised on case '{case}'")
+    def __init__(self, case: str, doing: str = "your function raised") -> None:
+        super().__init__(f"{doing} on case '{case}'")
         self.case = case

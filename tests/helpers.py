@@ -265,3 +265,37 @@ def edited(edits: list[tuple[str, str]], only_gradients: bool) -> str:
         assert old in source, old
         source = source.replace(old, new)
     return source
+
+
+# --------------------------------------------------------------------------- signals
+
+XY_LABEL = Columns(("x1", "x2"), "label")  # the header of data/*.csv
+
+# A CLI run in a child process that pauses (PAUSED on stderr) at POINT: while the model's .npz
+# is half written, at its fsync, or in a training step, so that a test can signal it there.
+CHILD = r"""
+import os, sys, time
+import numpy as np
+
+point, program, *argv = sys.argv[1:]
+
+def pause(*args, **kwargs):
+    sys.stderr.write("PAUSED\n")
+    sys.stderr.flush()
+    time.sleep(60)
+
+if point == "savez":
+    def half_written(f, **arrays):
+        f.write(b"PK" + bytes(1 << 16))
+        f.flush()
+        pause()
+    np.savez = half_written
+elif point == "fsync":
+    os.fsync = pause
+elif point == "step":
+    import nn_numpy.training.trainer
+    nn_numpy.training.trainer.Trainer.step = pause
+
+from nn_numpy.cli import predict, train
+sys.exit((train if program == "train" else predict).main(argv))
+"""

@@ -19,41 +19,13 @@ import numpy as np
 import pytest
 
 from nn_numpy.io import atomic as _io
-from nn_numpy.io.columns import Columns
 from nn_numpy.io.data import Standardizer
 from nn_numpy.io.model_io import load_model, save_model
 from nn_numpy.network import init_params
+from tests.helpers import CHILD, XY_LABEL
 
 ROOT = Path(__file__).parents[1]
 BASIC = ROOT / "data" / "basic_dataset.csv"
-XY_LABEL = Columns(("x1", "x2"), "label")  # the header of data/*.csv
-
-CHILD = r"""
-import os, sys, time
-import numpy as np
-
-point, program, *argv = sys.argv[1:]
-
-def pause(*args, **kwargs):
-    sys.stderr.write("PAUSED\n")
-    sys.stderr.flush()
-    time.sleep(60)
-
-if point == "savez":
-    def half_written(f, **arrays):
-        f.write(b"PK" + bytes(1 << 16))
-        f.flush()
-        pause()
-    np.savez = half_written
-elif point == "fsync":
-    os.fsync = pause
-elif point == "step":
-    import nn_numpy.training.trainer
-    nn_numpy.training.trainer.Trainer.step = pause
-
-from nn_numpy.cli import predict, train
-sys.exit((train if program == "train" else predict).main(argv))
-"""
 
 STATUS = {signal.SIGTERM: 143, signal.SIGINT: 130}
 MESSAGE = {signal.SIGTERM: "terminated", signal.SIGINT: "interrupted"}

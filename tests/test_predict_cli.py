@@ -132,7 +132,7 @@ def test_single_class_labels_are_fine_for_prediction(setup, tmp_path, capsys):
 def test_malformed_csv_is_one_line_error(setup, tmp_path, capsys):
     model_path = setup[0]
     csv = tmp_path / "bad.csv"
-    csv.write_text("a,b\n1,2\n3,oops\n")
+    csv.write_text("x1,x2\n1,2\n3,oops\n")  # the header matches: the row is the problem
     err = _fails(["--model", str(model_path), "--data-path", str(csv)], capsys)
     assert "line 3, column 2" in err
 

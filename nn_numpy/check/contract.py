@@ -35,7 +35,12 @@ def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArra
         result = fn(*args)
     except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
         raise UserCodeError(case.name) from exc
-    return read_result(result, name)
+    try:  # reading the result runs their code too: __getitem__, __getattr__, __contains__, keys
+        return read_result(result, name)
+    except UsageError:
+        raise
+    except (Exception, SystemExit) as exc:
+        raise UserCodeError(case.name, "reading your function's result raised") from exc
 
 
 def read_result(result: Any, name: str) -> dict[str, NDArray[Any]]:

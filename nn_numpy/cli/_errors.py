@@ -8,6 +8,7 @@
       failure writing standard output, running out of memory, an internal error
 130   interrupted (SIGINT, Ctrl-C)
 143   terminated (SIGTERM)
+128+n terminated by signal n (SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM)
 ====  ==========================================================================
 
 Standard output is written best effort: when its reader goes away (``| head``) the rest is
@@ -34,18 +35,41 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import IO, Any, NoReturn
 
+from nn_numpy._signals import FATAL, message
 from nn_numpy.errors import RunError, UsageError
 from nn_numpy.io.atomic import WriteError
 
 
 class Terminated(BaseException):
-    """SIGTERM arrived; a BaseException like KeyboardInterrupt, so cleanup code sees it."""
+    """SIGTERM (or another signal of ``FATAL`` but SIGINT) arrived; a BaseException like
+    KeyboardInterrupt, so cleanup code sees it."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that would not show as itself escaped, so that a message
+    is one line whatever the names in it hold: control characters and newlines as ``\\n`` or
+    ``\\x1b``, invisible format characters as ``\\u200b``, a byte of a file name that is not
+    valid UTF-8 (a lone surrogate from ``os.fsdecode``) as ``\\xff``."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+
+
+def _escaped(c: str) -> str:
+    if 0xDC80 <= ord(c) <= 0xDCFF:  # surrogateescape: the byte the file name holds
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    return repr(c)[1:-1]
 
 
 def fail(prog: str, message: str, status: int) -> int:
-    """Print ``prog: error: message`` on standard error and return ``status``."""
+    """Print ``prog: error: message`` on standard error, as one line, and return ``status``."""
     with suppress(OSError, ValueError, AttributeError):  # a closed or full standard error
-        sys.stderr.write(f"{prog}: error: {message}\n")  # never print(file=None): that is stdout
+        # never print(file=None): that is stdout
+        sys.stderr.write(f"{prog}: error: {printable(message)}\n")
         sys.stderr.flush()
     return status
 
@@ -106,8 +130,8 @@ def run_cli(prog: str, work: Callable[[], int], input_errors: tuple[type[Excepti
                 return fail(prog, str(e), 1)
             except KeyboardInterrupt:
                 return fail(prog, "interrupted", 130)
-            except Terminated:
-                return fail(prog, "terminated", 143)
+            except Terminated as e:
+                return fail(prog, message(e.signum), 128 + e.signum)
             except MemoryError:
                 return fail(prog, "out of memory", 1)
             except OSError as e:
@@ -149,6 +173,9 @@ class _BestEffortStdout:
             call()
         except BrokenPipeError:
             self._drop()
+        except UnicodeEncodeError as e:  # a strict encoding: the text shown escaped, not lost
+            shown = e.object.encode(e.encoding, "backslashreplace").decode(e.encoding)
+            self._guard(lambda: self.inner.write(shown))
         except OSError as e:
             self.error = e
             self._drop()
@@ -168,15 +195,16 @@ class _BestEffortStdout:
 
 @contextmanager
 def _signals_as_exceptions() -> Iterator[None]:
-    """SIGINT raises KeyboardInterrupt and SIGTERM raises Terminated, once: later signals are
-    ignored while the first one unwinds and temporary files are removed. A signal the parent
-    process set to be ignored stays ignored (as Python itself does for SIGINT)."""
-    signums = (signal.SIGINT, signal.SIGTERM)
+    """SIGINT raises KeyboardInterrupt and SIGTERM (and the other signals of ``FATAL``) raise
+    Terminated, once: later signals are ignored while the first one unwinds and temporary files
+    are removed. A signal the parent process set to be ignored stays ignored (as Python itself
+    does for SIGINT)."""
+    signums = FATAL
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         for s in signums:
             signal.signal(s, signal.SIG_IGN)
-        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
 
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers; a caller's thread keeps Python's
@@ -198,7 +226,7 @@ def _one_line_warnings(prog: str) -> Iterator[None]:
 
     def show(message: Warning | str, *args: Any, **kwargs: Any) -> None:
         with suppress(OSError):
-            print(f"{prog}: warning: {message}", file=sys.stderr)
+            print(f"{prog}: warning: {printable(str(message))}", file=sys.stderr)
 
     with warnings.catch_warnings():
         warnings.showwarning = show

@@ -4,9 +4,9 @@ Exit status: 0 every quantity agrees, 1 some formula disagrees (or, never expect
 oracles disagree), or the report could not be written (one line naming the path or standard
 output); 2 the check could not run (TARGET not found, the function raised -- its own traceback
 is shown -- its result breaks the contract, or ``--json`` names a path that cannot be written or
-TARGET's own file; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM
-(``nn_numpy.cli._errors.run_cli``, which also writes ``--json`` under ``nn_numpy.io.atomic``'s
-policy).
+a file TARGET's code came from; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM,
+128 + n on another signal n (``nn_numpy.cli._errors.run_cli``, which also writes ``--json``
+under ``nn_numpy.io.atomic``'s policy).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import inspect
+import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -23,7 +24,7 @@ from nn_numpy.check.api import check_gradients
 from nn_numpy.check.contract import CONTRACT, UserCodeError
 from nn_numpy.check.oracles import OracleDisagreement
 from nn_numpy.check.target import UserImportError, load_target
-from nn_numpy.cli._errors import ArgumentParser, fail, run_cli
+from nn_numpy.cli._errors import ArgumentParser, fail, printable, run_cli
 from nn_numpy.cli._outputs import check_outputs
 from nn_numpy.io.atomic import atomic_write
 
@@ -85,10 +86,18 @@ def _run(args: argparse.Namespace) -> int:
     try:
         # The user's code sees no arguments (a script's argparse at import would parse ours) and
         # prints to stderr (stdout is the report).
+        # Paths are made absolute first: the user's code may change the working directory.
+        source = args.target.rpartition(":")[0]
+        source = os.path.abspath(source) if os.path.isfile(source) else None
+        check_outputs({"--json": args.json}, {"TARGET": source})
+        json_path = None if args.json is None else os.path.abspath(args.json)
         with _argv([args.target.rpartition(":")[0]]), contextlib.redirect_stdout(sys.stderr):
+            before = set(sys.modules)
             fn = load_target(args.target)
-            check_outputs({"--json": args.json}, {"TARGET": _source_file(fn)})
-            report = check_gradients(fn, use_torch=not args.no_torch, name=args.target)
+            check_outputs({"--json": json_path}, _inputs(source, fn, before))
+            report = check_gradients(fn, use_torch=not args.no_torch, name=printable(args.target))
+            # the user's code may import more while it runs: those files are inputs too
+            check_outputs({"--json": json_path}, _inputs(source, fn, before))
     except (UserCodeError, UserImportError) as exc:
         assert exc.__cause__ is not None
         _print_user_traceback(exc.__cause__)
@@ -97,17 +106,30 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{PROG}: internal error, please report it: {exc}", file=sys.stderr)
         return 1
     print(report, flush=True)  # best effort: a reader that goes away (`| head`) is fine
-    if args.json is not None:
-        with atomic_write(args.json) as f:
+    if json_path is not None:
+        with atomic_write(json_path) as f:
             f.write(report.to_json())
     return 0 if report.ok else 1
 
 
+def _inputs(source: str | None, fn: object, before: set[str]) -> dict[str, str | None]:
+    """Every file the run read code from, which ``--json`` must not overwrite: TARGET's file as
+    named (``source``), the file defining ``fn`` (or its class, for a callable instance), and
+    the file of every module imported since ``before`` (a snapshot of ``sys.modules``)."""
+    inputs = {"TARGET": source}
+    inputs["TARGET (defining file)"] = _source_file(fn) or _source_file(type(fn))
+    for name in sorted(set(sys.modules) - before):
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if isinstance(file, str):
+            inputs[f"TARGET (imported module {name})"] = file
+    return inputs
+
+
 def _source_file(fn: object) -> str | None:
-    """The file defining ``fn`` (the input ``--json`` must not overwrite), if there is one."""
+    """The file defining ``fn``, if there is one."""
     try:
         return inspect.getsourcefile(fn)  # type: ignore[arg-type]
-    except TypeError:
+    except (TypeError, OSError):
         return None
 
 

@@ -11,7 +11,7 @@ labelled data the accuracy is reported too: on standard error when the predictio
 output (so that output stays a clean CSV), on standard output when they go to a file.
 
 Exit status: 0 on success, 2 for bad arguments, data, model file or output path, 1 if writing
-fails, 130 on Ctrl-C, 143 on SIGTERM (``nn_numpy.cli._errors``).
+fails, 130 on Ctrl-C, 143 on SIGTERM, 128 + n on another signal n (``nn_numpy.cli._errors``).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nn_numpy.cli._errors import ArgumentParser, run_cli, stdout_failed
+from nn_numpy.cli._errors import ArgumentParser, printable, run_cli, stdout_failed
 from nn_numpy.cli._outputs import check_outputs
 from nn_numpy.io.atomic import atomic_write
-from nn_numpy.io.columns import match_by_position, match_columns
+from nn_numpy.io.columns import check_count, check_names, match_by_position, match_columns
 from nn_numpy.io.data import DataError
 from nn_numpy.io.datasets import resolve_data_path
 from nn_numpy.io.model_io import Model, ModelFileError, PredictionError, load_model
@@ -73,6 +73,14 @@ def split_features(table: Table, model: Model) -> tuple[np.ndarray, np.ndarray |
     return matched
 
 
+def check_header(header: Table, model: Model) -> None:
+    """Refuse, from the header alone, a data file whose columns the model cannot take."""
+    if model.columns is not None:
+        check_names(header, model.columns)
+    else:
+        check_count(header, model.n_features)
+
+
 def probabilities(model: Model, X: np.ndarray, table: Table) -> np.ndarray:
     """P(y = 1 | x) for each row, after checking the forward pass fits in memory; a row whose
     output cannot be computed is an error naming its line in the file."""
@@ -104,7 +112,7 @@ def _run(args: argparse.Namespace) -> int:
     data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.io.datasets
     check_outputs({"--output": args.output}, {"--model": args.model, "--data-path": data_path})
     model = load_model(args.model)
-    table = read_table(data_path)
+    table = read_table(data_path, lambda header: check_header(header, model))
     X, labels = split_features(table, model)
     proba = probabilities(model, X, table)
 
@@ -126,7 +134,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     with atomic_write(args.output, "w") as f:
         f.write(text)
-    print(f"wrote {classes.size} predictions to {args.output}")
+    print(f"wrote {classes.size} predictions to {printable(args.output)}")
     sys.stdout.write(summary)
     return 0
 

@@ -9,7 +9,8 @@ and reports the cost and the train and test accuracy. The same arguments print t
 
 Exit status: 0 on success, 2 for bad arguments, bad data or unusable output paths (one message
 on stderr, nothing written), 1 if training diverges (the cost stops being finite) or an output
-cannot be written, 130 on Ctrl-C, 143 on SIGTERM (``nn_numpy.cli._errors``).
+cannot be written, 130 on Ctrl-C, 143 on SIGTERM, 128 + n on another signal n
+(``nn_numpy.cli._errors``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 
 from nn_numpy import plot
 from nn_numpy.cli import _inputs
-from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, run_cli
+from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, printable, run_cli
 from nn_numpy.cli._outputs import check_outputs, format_cost, write_metrics
 from nn_numpy.errors import Diverged
 from nn_numpy.io import model_io
@@ -196,7 +197,7 @@ def _run(args: argparse.Namespace) -> int:
     n_x, scaler = data.n_x, data.scaler
     n_train, n_test = Y_train.shape[1], Y_test.shape[1]
     print(
-        f"data: {args.data_path} ({n_train + n_test} examples, {n_x} features), "
+        f"data: {printable(args.data_path)} ({n_train + n_test} examples, {n_x} features), "
         f"{n_train} train / {n_test} test"
     )
     print(

@@ -133,7 +133,8 @@ def _header_problem(
         if dtype.newbyteorder("=") != np.dtype(kinds):
             return f"{key} has dtype {dtype}, expected {kinds}"
     elif dtype.kind not in kinds:
-        expected = {"iu": "an integer", "U": "a string", "f": "floating point"}[kinds]
+        names = {"iu": "an integer", "U": "a string", "f": "floating point"}
+        expected = names.get(kinds, "a number or a string")
         return f"{key} has dtype {dtype}, expected {expected}"
     if kinds == "U" and dtype.itemsize > 4 * MAX_NAME:
         return f"{key} has strings of {dtype.itemsize // 4} characters, at most {MAX_NAME} allowed"

@@ -54,6 +54,16 @@ def training_columns(table: Table) -> Columns:
 
 def match_columns(table: Table, columns: Columns) -> tuple[np.ndarray, np.ndarray | None]:
     """X (n_x, m) in the model's feature order, and the labels (m,) if the label column is there."""
+    index = check_names(table, columns)
+    X = np.ascontiguousarray(table.values[:, [index[name] for name in columns.features]].T)
+    if columns.label not in index:
+        return X, None
+    return X, _labels(table, table.values[:, index[columns.label]], repr(columns.label))
+
+
+def check_names(table: Table, columns: Columns) -> dict[str, int]:
+    """The column index of each name of ``table``'s header, if it matches ``columns`` (the rule
+    above), else raise DataError; the header alone is enough (no row is read)."""
     index = {name: j for j, name in enumerate(table.columns)}
     missing = [name for name in columns.features if name not in index]
     known = {*columns.features, columns.label}
@@ -62,30 +72,39 @@ def match_columns(table: Table, columns: Columns) -> tuple[np.ndarray, np.ndarra
         expected = ", ".join(columns.features)
         problems = []
         if missing:
-            problems.append(f"missing feature column(s) {', '.join(map(repr, missing))}")
+            problems.append(f"missing feature column(s) {', '.join(map(_named, missing))}")
         if unexpected:
-            problems.append(f"unexpected column(s) {', '.join(map(repr, unexpected))}")
+            problems.append(f"unexpected column(s) {', '.join(map(_named, unexpected))}")
         if len(index) != len(table.columns):
             problems.append("a column name appears twice")
         raise DataError(
             f"{table.path}, line 1: {'; '.join(problems)} (the model takes {expected}, "
             f"optionally with the label {columns.label!r})"
         )
-    X = np.ascontiguousarray(table.values[:, [index[name] for name in columns.features]].T)
-    if columns.label not in index:
-        return X, None
-    return X, _labels(table, table.values[:, index[columns.label]], repr(columns.label))
+    return index
+
+
+def _named(name: str) -> str:
+    """A column name in a message; a name that is not ASCII also with its code points escaped,
+    so that a look-alike (a Cyrillic letter for a Latin one) is seen, as in ``(\\u04451)``."""
+    return repr(name) if name.isascii() else f"{name!r} ({ascii(name)[1:-1]})"
 
 
 def match_by_position(table: Table, n_x: int) -> tuple[np.ndarray, np.ndarray | None]:
     """For a model without names: n_x feature columns, or those plus a last 0/1 label column."""
-    n_cols = table.values.shape[1]
+    n_cols = check_count(table, n_x)
     if n_cols == n_x:
         return np.ascontiguousarray(table.values.T), None
-    if n_cols == n_x + 1:
-        return np.ascontiguousarray(table.values[:, :-1].T), _labels(
-            table, table.values[:, -1], "the last column"
-        )
+    return np.ascontiguousarray(table.values[:, :-1].T), _labels(
+        table, table.values[:, -1], "the last column"
+    )
+
+
+def check_count(table: Table, n_x: int) -> int:
+    """The number of columns of ``table``, if n_x or n_x + 1, else raise DataError."""
+    n_cols = len(table.columns)
+    if n_cols in (n_x, n_x + 1):
+        return n_cols
     raise DataError(
         f"{table.path}: the model takes {n_x} features, so the CSV needs {n_x} columns "
         f"(features only) or {n_x + 1} (features, then the 0/1 label); it has {n_cols}"

@@ -1,0 +1,105 @@
+"""``nn-numpy-check --json`` never overwrites a file the run read code from.
+
+The inputs are TARGET's file as named, the file defining the function (or the class of a
+callable instance), and every module imported while the target is loaded or run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from nn_numpy.cli import check as check_cli
+from tests.helpers import GOOD  # a correct user implementation, shared
+
+ADAPTER = "from impl import gradients\n"
+INSTANCE = "from impl import gradients\n\nclass G:\n    def __call__(self, *a):\n" \
+    "        return gradients(*a)\n\ng = G()\n"  # fmt: skip
+LAZY = "def gradients(*a):\n    import impl\n    return impl.gradients(*a)\n"
+
+
+def _digests(directory: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in directory.iterdir()
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+@pytest.fixture
+def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "impl.py").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "adapter.py").write_text(ADAPTER, encoding="utf-8")
+    (tmp_path / "instance.py").write_text(INSTANCE, encoding="utf-8")
+    (tmp_path / "lazy.py").write_text(LAZY, encoding="utf-8")
+    os.symlink("adapter.py", tmp_path / "link.py")
+    os.link(tmp_path / "impl.py", tmp_path / "hard.py")
+    monkeypatch.chdir(tmp_path)
+    for name in ("impl", "adapter"):  # as in a fresh process: not imported from an earlier test
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("target", "json_path"),
+    [
+        ("adapter.py:gradients", "adapter.py"),  # TARGET's file, not the defining one
+        ("adapter.py:gradients", "./link.py"),
+        ("adapter.py:gradients", "impl.py"),  # the defining file
+        ("adapter.py:gradients", "hard.py"),
+        ("instance.py:g", "instance.py"),  # a callable instance: its class's file
+        ("instance.py:g", "impl.py"),  # imported by TARGET's module
+        ("lazy.py:gradients", "impl.py"),  # imported only while the function runs
+        ("adapter:gradients", "adapter.py"),  # the module form
+        ("adapter:gradients", str(Path("sub/../impl.py"))),
+    ],
+)
+def test_check_json_never_overwrites_any_file_the_run_imported(target, json_path, user_dir, capsys):
+    (user_dir / "sub").mkdir()
+    before = _digests(user_dir)
+    assert check_cli.main([target, "--no-torch", "--json", json_path]) == 2
+    assert _digests(user_dir) == before
+    assert not [p for p in user_dir.iterdir() if p.name.endswith(".tmp")]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "is the TARGET" in err and "writing it would overwrite the input" in err
+
+
+def test_check_json_to_a_new_file_beside_the_adapter_is_written(user_dir, capsys):
+    assert check_cli.main(["adapter.py:gradients", "--no-torch", "--json", "r.json"]) == 0
+    assert (user_dir / "r.json").read_text(encoding="utf-8").startswith("{")
+    assert (user_dir / "adapter.py").read_text(encoding="utf-8") == ADAPTER
+
+
+CHDIR = "import os\nos.chdir(os.path.dirname(__file__) + '/sub')\nfrom impl import gradients\n"
+
+
+def test_check_json_is_written_where_it_was_named_even_if_the_users_code_changes_directory(
+    user_dir, capsys
+):
+    (user_dir / "sub").mkdir()
+    (user_dir / "sub" / "r.json").write_text("keep", encoding="utf-8")
+    (user_dir / "chdir.py").write_text(CHDIR, encoding="utf-8")
+    try:
+        assert check_cli.main(["chdir.py:gradients", "--no-torch", "--json", "r.json"]) == 0
+    finally:
+        os.chdir(user_dir)
+    assert (user_dir / "sub" / "r.json").read_text(encoding="utf-8") == "keep"
+    assert (user_dir / "r.json").read_text(encoding="utf-8").startswith("{")
+
+
+def test_check_json_naming_the_target_is_refused_even_if_the_users_code_changes_directory(
+    user_dir, capsys
+):
+    (user_dir / "sub").mkdir()
+    (user_dir / "chdir.py").write_text(CHDIR, encoding="utf-8")
+    try:
+        assert check_cli.main(["chdir.py:gradients", "--no-torch", "--json", "impl.py"]) == 2
+    finally:
+        os.chdir(user_dir)
+    assert (user_dir / "impl.py").read_text(encoding="utf-8") == GOOD
