@@ -107,7 +107,8 @@ def exp_nonpositive(x: float) -> float:
         x = _EXP_MIN
     t = x * _LOG2E + _ROUND
     n_float = t - _ROUND
-    n = _float_to_bits(t) - _ROUND_BITS  # the integer n, from the low bits of t
+    # numba intrinsic: its typing context is supplied by numba, not at the call (hence the ignore)
+    n = _float_to_bits(t) - _ROUND_BITS  # type: ignore[call-arg]  # n from the low bits of t
     r = (x - n_float * _LN2_HI) - n_float * _LN2_LO
     p = _C13
     p = p * r + _C12
