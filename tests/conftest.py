@@ -119,3 +119,11 @@ def model_file(tmp_path: Path) -> Path:
     path = tmp_path / "model.npz"
     save_model(path, params, standardizer, np.float64, COLUMNS)
     return path
+
+
+@pytest.fixture
+def split_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let small problems use several numba threads, so the parallel kernel is tested on them."""
+    from nn_numpy.training import fast_trainer
+
+    monkeypatch.setattr(fast_trainer, "MIN_EXAMPLES_PER_THREAD", 1)

@@ -299,3 +299,17 @@ elif point == "step":
 from nn_numpy.cli import predict, train
 sys.exit((train if program == "train" else predict).main(argv))
 """
+
+
+# --------------------------------------------------------------------------- backends
+
+
+def assert_gradients_and_cost_equal_readable(
+    t: Any, p: Params, X: np.ndarray, Y: np.ndarray
+) -> None:
+    """A trainer's gradients() and cost() equal the readable network's to 1e-12, shapes included."""
+    fast = t.gradients()
+    for name, expected in readable_grads(p, X, Y).items():
+        assert getattr(fast, name).shape == expected.shape, name
+        close(getattr(fast, name), expected, 1e-12)
+    assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)

@@ -18,23 +18,10 @@ from nn_numpy.check.cases import checker_cases
 from nn_numpy.check.contract import CONTRACT, call_user, read_result
 from nn_numpy.check.target import UserImportError, load_target
 from nn_numpy.cli import check as cli
+from tests.helpers import GOOD  # a correct implementation (and broken ones beside it)
 
 GRADS = {"dW1": np.ones((2, 3)), "db1": np.ones((2, 1)), "dW2": np.ones((1, 2)),
          "db2": np.ones((1, 1))}  # fmt: skip
-
-GOOD = """
-import numpy as np
-
-def gradients(W1, b1, W2, b2, X, Y):
-    m = X.shape[1]
-    Z1 = W1 @ X + b1
-    A1 = np.maximum(Z1, 0)
-    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
-    dZ2 = A2 - Y
-    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
-    return {"dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True),
-            "dW2": dZ2 @ A1.T / m, "db2": dZ2.mean(axis=1, keepdims=True)}
-"""
 
 
 def test_every_required_key_missing_is_named():

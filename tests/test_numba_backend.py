@@ -32,8 +32,8 @@ from nn_numpy.training import fast_trainer
 from nn_numpy.training.fast_trainer import NumbaTrainer, NumbaUnavailableError, make_trainer
 from tests.helpers import (
     SEED_COMMAND,
+    assert_gradients_and_cost_equal_readable,
     blobs,
-    close,
     needs_numba,
     random_params,
     readable_grads,
@@ -165,20 +165,6 @@ def test_exp_error_measure_rejects_an_exp_one_ulp_worse() -> None:
 # --------------------------------------------------------------------------- gradients, steps
 
 
-def assert_gradients_equal_readable(t: NumbaTrainer, p: Params, X: Array, Y: Array) -> None:
-    fast = t.gradients()
-    for name, expected in readable_grads(p, X, Y).items():
-        assert getattr(fast, name).shape == expected.shape, name
-        close(getattr(fast, name), expected, 1e-12)
-    assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
-
-
-@pytest.fixture
-def split_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let small problems use several threads, so the parallel kernel is tested on them."""
-    monkeypatch.setattr(fast_trainer, "MIN_EXAMPLES_PER_THREAD", 1)
-
-
 @needs_numba
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
@@ -197,7 +183,7 @@ def test_gradients_equal_readable_for_any_shape_block_split_and_thread_count(
     p = random_params(n_x, n_h, seed)
     t = NumbaTrainer(X, Y, p, 0.1, threads=threads)
     assert t.threads == min(threads, m)
-    assert_gradients_equal_readable(t, p, X, Y)
+    assert_gradients_and_cost_equal_readable(t, p, X, Y)
 
 
 @needs_numba
@@ -223,7 +209,7 @@ def test_kinks_at_z1_equal_0_use_subgradient_0_like_readable() -> None:
     W1, W2 = np.array([[1.0, -1.0], [0.5, 0.5]]), np.array([[1.0, -2.0]])
     p = Params(W1=W1, b1=np.zeros((2, 1)), W2=W2, b2=np.array([[0.1]]))
     assert np.sum(forward(p, X).Z1 == 0.0) >= 7
-    assert_gradients_equal_readable(NumbaTrainer(X, Y, p, 0.1, threads=1), p, X, Y)
+    assert_gradients_and_cost_equal_readable(NumbaTrainer(X, Y, p, 0.1, threads=1), p, X, Y)
 
 
 @st.composite

@@ -18,16 +18,15 @@ import pytest
 from numpy.typing import DTypeLike
 
 from nn_numpy import Params, Trainer, backward, compute_cost, forward, update_params
-from nn_numpy.training import fast_trainer
 from nn_numpy.training.fast_trainer import NumbaTrainer
 from tests.helpers import (
     GRAD_NAMES,
     PARAM_NAMES,
+    assert_gradients_and_cost_equal_readable,
     blobs,
     close,
     needs_numba,
     random_params,
-    readable_grads,
 )
 
 BACKENDS = [pytest.param("trainer"), pytest.param("numba", marks=needs_numba)]
@@ -46,22 +45,6 @@ def make(
     if backend == "numba":
         return NumbaTrainer(X, Y, p, learning_rate, dtype=dtype, threads=options.get("threads", 1))
     return Trainer(X, Y, p, learning_rate, dtype=dtype, chunk_size=options.get("chunk_size"))
-
-
-def assert_gradients_and_cost_equal_readable(
-    t: Trainer | NumbaTrainer, p: Params, X: np.ndarray, Y: np.ndarray
-) -> None:
-    fast = t.gradients()
-    for name, expected in readable_grads(p, X, Y).items():
-        assert getattr(fast, name).shape == expected.shape, name
-        close(getattr(fast, name), expected, 1e-12)
-    assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
-
-
-@pytest.fixture
-def split_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let small problems use several numba threads, so the parallel kernel is tested on them."""
-    monkeypatch.setattr(fast_trainer, "MIN_EXAMPLES_PER_THREAD", 1)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
