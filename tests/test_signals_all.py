@@ -83,16 +83,21 @@ def test_every_fatal_signal_while_the_model_is_written_leaves_no_temp_file_and_o
         rest = child.stderr.read()
         assert child.wait(timeout=30) == 128 + signum
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        if child.stderr is not None:
-            child.stderr.close()  # the suite turns an unclosed pipe's ResourceWarning into an error
+        _reap(child)
     name = signal.Signals(signum).name
     assert rest == f"nn-numpy-train: error: terminated by {name}\n"
     assert not [p for p in workdir.iterdir() if p.name.endswith(".tmp")]
     assert old.read_bytes() == before
     load_model(old)
+
+
+def _reap(child: subprocess.Popen[str]) -> None:
+    """Kill the child if it still runs and close its pipe (an unclosed one fails the suite)."""
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+    if child.stderr is not None:
+        child.stderr.close()
 
 
 def _start(command: list[str], workdir: Path, slow: float) -> subprocess.Popen[str]:
@@ -134,11 +139,7 @@ def test_a_signal_while_numpy_is_imported_is_one_line_and_128_plus_n(command, si
         err = child.stderr.read()
         assert child.wait(timeout=30) == 128 + signum
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        if child.stderr is not None:
-            child.stderr.close()  # the suite turns an unclosed pipe's ResourceWarning into an error
+        _reap(child)
     prog = command.split()[-1].replace("nn_numpy.", "nn-numpy-")
     message = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
     assert err == f"{prog}: error: {message.get(signum, 'terminated by SIGHUP')}\n"
@@ -159,11 +160,7 @@ def test_ctrl_c_at_any_moment_of_a_run_gives_no_traceback(command, delay, workdi
         err = child.stderr.read()
         status = child.wait(timeout=60)
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        if child.stderr is not None:
-            child.stderr.close()  # the suite turns an unclosed pipe's ResourceWarning into an error
+        _reap(child)
     assert "Traceback" not in err
     assert status == 130
     assert err.replace("IMPORTING\n", "").endswith(": error: interrupted\n")
