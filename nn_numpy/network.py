@@ -1,67 +1,31 @@
-"""The readable network: one hidden ReLU layer, a sigmoid output, mean binary cross-entropy.
+"""The readable network: hidden layers of ReLU, tanh or sigmoid units, a sigmoid output, mean
+binary cross-entropy.
 
-Layout follows the derivation: ``X`` is (n_x, m), one example per column; ``Y`` is (1, m).
-Every boxed formula of the derivation is one line below, with a comment naming it, so that
+Layout follows the derivation: ``X`` is (n_x, m), one example per column; ``Y`` is (1, m). Layers
+are l = 1..L, A[0] = X, and layer L is the sigmoid output. Every formula of the derivation is one
+line below, written for a general layer l inside one loop, with a comment naming its box, so that
 ``backward`` can be read line by line beside the README's "Backpropagation" section.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-Array = NDArray[np.floating[Any]]
-
-
-class _Fields:
-    """Lets a record be read as ``rec.W1`` or ``rec["W1"]`` and unpacked with ``as_dict()``."""
-
-    def __getitem__(self, name: str) -> Array:
-        return getattr(self, name)
-
-    def as_dict(self) -> dict[str, Array]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class Params(_Fields):
-    """W1 (n_h, n_x), b1 (n_h, 1), W2 (1, n_h), b2 (1, 1)."""
-
-    W1: Array
-    b1: Array
-    W2: Array
-    b2: Array
-
-
-# The parameter names, in the order every record, file and flat vector lists them, and the names
-# of their gradients dJ/d(param).
-PARAM_NAMES = tuple(f.name for f in fields(Params))
-GRAD_NAMES = tuple(f"d{name}" for name in PARAM_NAMES)
-
-
-@dataclass(frozen=True)
-class Cache(_Fields):
-    """Forward pass: Z1, A1 (n_h, m) and Z2, A2 (1, m)."""
-
-    Z1: Array
-    A1: Array
-    Z2: Array
-    A2: Array
-
-
-@dataclass(frozen=True)
-class Grads(_Fields):
-    """dZ2 (1, m) and dZ1 (n_h, m) per example; dW1, db1, dW2, db2 = dJ/d(param)."""
-
-    dZ2: Array
-    dZ1: Array
-    dW1: Array
-    db1: Array
-    dW2: Array
-    db2: Array
+# The records and their names live in records.py; they are re-exported here (``X as X``), where
+# the network's users have always imported them.
+from nn_numpy.records import ACTIVATIONS as ACTIVATIONS
+from nn_numpy.records import GRAD_NAMES as GRAD_NAMES
+from nn_numpy.records import PARAM_NAMES as PARAM_NAMES
+from nn_numpy.records import Array as Array
+from nn_numpy.records import Cache as Cache
+from nn_numpy.records import Grads as Grads
+from nn_numpy.records import Params as Params
+from nn_numpy.records import grad_names as grad_names
+from nn_numpy.records import param_names as param_names
 
 
 def sigmoid(z: Array) -> Array:
@@ -89,64 +53,96 @@ def relu(z: Array) -> Array:
     return np.maximum(z, 0.0)
 
 
-def init_params(n_x: int, n_h: int, seed: int, dtype: DTypeLike = np.float64) -> Params:
-    """He initialization, deterministic for ``seed`` (``np.random.default_rng``).
+_G: dict[str, Callable[[Array], Array]] = {"relu": relu, "tanh": np.tanh, "sigmoid": sigmoid}
 
-    W1 ~ N(0, 2/n_x) keeps the variance of the ReLU layer's output equal to its input's
-    (He et al., 2015); W2 ~ N(0, 1/n_h) does the same for the linear logit feeding the sigmoid.
-    Biases start at zero.
+
+def activation_derivative(activation: str, Z: Array, A: Array) -> NDArray[Any]:
+    """g'(Z) for a hidden layer, written with A = g(Z) where that is the textbook form.
+
+    ReLU: 1{Z > 0} (0 at the kink, the subgradient autograd takes); tanh: 1 - A^2;
+    sigmoid: A (1 - A).
+    """
+    if activation == "relu":
+        return Z > 0
+    if activation == "tanh":
+        return 1.0 - A * A
+    return A * (1.0 - A)
+
+
+def init_params(
+    n_x: int,
+    n_h: int | Sequence[int],
+    seed: int,
+    dtype: DTypeLike = np.float64,
+    activation: str = "relu",
+) -> Params:
+    """Deterministic initialization for ``seed`` (``np.random.default_rng``).
+
+    W[l] ~ N(0, 2/n_{l-1}) for ReLU layers (He et al., 2015) and N(0, 1/n_{l-1}) for tanh and
+    sigmoid layers and for the output logit: each keeps the variance of its layer's output near
+    its input's. The weights are drawn in the order W1, W2, ..., WL; biases start at zero.
 
     Parameters
     ----------
     n_x : int
         Number of input features.
-    n_h : int
-        Number of hidden ReLU units.
+    n_h : int or sequence of int
+        Width of the hidden layer, or of each hidden layer in order: ``(8, 4)`` is two.
     seed : int
         Seed of the generator; the same seed gives the same parameters.
     dtype : dtype, default float64
         Floating-point type of the returned arrays.
+    activation : {"relu", "tanh", "sigmoid"}, default "relu"
+        The activation of every hidden layer.
 
     Returns
     -------
     Params
-        W1 (n_h, n_x), b1 (n_h, 1), W2 (1, n_h), b2 (1, 1).
+        W[l] (n_l, n_{l-1}) and b[l] (n_l, 1) for l = 1..L, with n_0 = n_x and n_L = 1.
     """
+    sizes = (n_x, *((n_h,) if isinstance(n_h, int | np.integer) else tuple(n_h)), 1)
+    if any(isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1 for n in sizes):
+        raise ValueError(f"layer sizes must be positive integers, got {sizes[:-1]}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, not {activation!r}")
     rng = np.random.default_rng(seed)
-    W1 = rng.standard_normal((n_h, n_x)) * np.sqrt(2.0 / n_x)
-    W2 = rng.standard_normal((1, n_h)) * np.sqrt(1.0 / n_h)
-    return Params(
-        W1=W1.astype(dtype),
-        b1=np.zeros((n_h, 1), dtype=dtype),
-        W2=W2.astype(dtype),
-        b2=np.zeros((1, 1), dtype=dtype),
-    )
+    L = len(sizes) - 1
+    arrays = {}
+    for l in range(1, L + 1):
+        gain = 2.0 if activation == "relu" and l < L else 1.0
+        W = rng.standard_normal((sizes[l], sizes[l - 1])) * np.sqrt(gain / sizes[l - 1])
+        arrays[f"W{l}"] = W.astype(dtype)
+        arrays[f"b{l}"] = np.zeros((sizes[l], 1), dtype=dtype)
+    return Params(**arrays, activation=activation)
 
 
 def forward(params: Params, X: Array) -> Cache:
-    """Z[l] = W[l] A[l-1] + B[l], A[l] = g(Z[l]); ReLU for l = 1, sigmoid for l = 2, A[0] = X.
+    """Z[l] = W[l] A[l-1] + B[l], A[l] = g(Z[l]) for l < L and sigma(Z[L]) for l = L; A[0] = X.
 
     Parameters
     ----------
     params : Params
-        W1 (n_h, n_x), b1 (n_h, 1), W2 (1, n_h), b2 (1, 1).
+        W[l] (n_l, n_{l-1}), b[l] (n_l, 1) for l = 1..L, and the hidden activation g.
     X : ndarray, shape (n_x, m)
         One example per column.
 
     Returns
     -------
     Cache
-        Z1, A1 (n_h, m) and Z2, A2 (1, m).
+        Z[l], A[l] (n_l, m) for l = 1..L.
     """
-    Z1 = params.W1 @ X + params.b1  # Z[1] = W[1] A[0] + B[1]
-    A1 = relu(Z1)  # A[1] = ReLU(Z[1])
-    Z2 = params.W2 @ A1 + params.b2  # Z[2] = W[2] A[1] + B[2]
-    A2 = sigmoid(Z2)  # A[2] = sigma(Z[2])
-    return Cache(Z1=Z1, A1=A1, Z2=Z2, A2=A2)
+    L, g = params.L, _G[params.activation]
+    cache: dict[str, Array] = {}
+    A = X
+    for l in range(1, L + 1):
+        Z = params[f"W{l}"] @ A + params[f"b{l}"]  # Z[l] = W[l] A[l-1] + B[l]
+        A = g(Z) if l < L else sigmoid(Z)  # A[l] = g(Z[l]); A[L] = sigma(Z[L])
+        cache[f"Z{l}"], cache[f"A{l}"] = Z, A
+    return Cache(cache)
 
 
 def compute_cost(cache: Cache, Y: Array) -> float:
-    """J = (1/m) sum_i L(a(i), y(i)), L = -(y log a + (1 - y) log(1 - a)), from the logit z.
+    """J = (1/m) sum_i L(a(i), y(i)), L = -(y log a + (1 - y) log(1 - a)), from the logit z = Z[L].
 
     With a = sigma(z): L = softplus(z) - y z, and softplus(z) = max(z, 0) + log1p(exp(-|z|)),
     which is finite for every finite z and equals the seed's formula wherever that is finite.
@@ -155,22 +151,23 @@ def compute_cost(cache: Cache, Y: Array) -> float:
     Parameters
     ----------
     cache : Cache
-        The forward pass; only its logits Z2 (1, m) are used.
+        The forward pass; only its logits Z[L] (1, m) are used.
     Y : ndarray, shape (1, m)
         0/1 labels.
 
     Returns
     -------
     float
-        The mean cost J, computed in Z2's dtype.
+        The mean cost J, computed in the logits' dtype.
     """
-    Z2, Y = cache.Z2, np.asarray(Y, dtype=cache.Z2.dtype)  # all in Z2's dtype (float32 stays)
-    losses = np.maximum(Z2, 0.0) - Y * Z2 + np.log1p(np.exp(-np.abs(Z2)))
+    Z = cache[f"Z{cache.L}"]
+    Y = np.asarray(Y, dtype=Z.dtype)  # all in the logits' dtype (float32 stays)
+    losses = np.maximum(Z, 0.0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
     return float(np.mean(losses))
 
 
 def backward(params: Params, cache: Cache, X: Array, Y: Array) -> Grads:
-    """The boxed formulas, corrected (README, "Backpropagation"); A[0] = X, m = X.shape[1].
+    """The boxed formulas, corrected (README, "Backpropagation"), from l = L down to 1.
 
     Parameters
     ----------
@@ -179,24 +176,30 @@ def backward(params: Params, cache: Cache, X: Array, Y: Array) -> Grads:
     cache : Cache
         ``forward(params, X)``.
     X : ndarray, shape (n_x, m)
-        The inputs.
+        The inputs; A[0] = X and m = X.shape[1].
     Y : ndarray, shape (1, m)
         0/1 labels.
 
     Returns
     -------
     Grads
-        dZ2 (1, m) and dZ1 (n_h, m) per example; dW1 (n_h, n_x), db1 (n_h, 1),
-        dW2 (1, n_h), db2 (1, 1), the gradients of J.
+        dZ[l] (n_l, m) and dA[l] (n_l, m, for l < L) per example; dW[l] (n_l, n_{l-1}) and
+        db[l] (n_l, 1), the gradients of J; in the order they are computed.
     """
-    m = X.shape[1]
-    dZ2 = cache.A2 - Y  # Box 1: dZ[2] = A[2] - Y
-    dW2 = (dZ2 @ cache.A1.T) / m  # Weights: dJ/dW[2] = (1/m) dZ[2] (A[1])^T
-    db2 = np.sum(dZ2, axis=1, keepdims=True) / m  # Box 3: dJ/db[2] = (1/m) sum_i dZ[2](i)
-    dZ1 = (params.W2.T @ dZ2) * (cache.Z1 > 0)  # Box 2: dZ[1] = (W[2])^T dZ[2] * 1{Z[1] > 0}
-    dW1 = (dZ1 @ X.T) / m  # Weights: dJ/dW[1] = (1/m) dZ[1] (A[0])^T
-    db1 = np.sum(dZ1, axis=1, keepdims=True) / m  # Box 3: dJ/db[1] = (1/m) sum_i dZ[1](i)
-    return Grads(dZ2=dZ2, dZ1=dZ1, dW1=dW1, db1=db1, dW2=dW2, db2=db2)
+    m, L = X.shape[1], params.L
+    A = {0: X, **{l: cache[f"A{l}"] for l in range(1, L + 1)}}
+    grads = {}
+    dZ = A[L] - Y  # Box 1: dZ[L] = A[L] - Y
+    for l in range(L, 0, -1):
+        grads[f"dZ{l}"] = dZ
+        grads[f"dW{l}"] = (dZ @ A[l - 1].T) / m  # Weights: dJ/dW[l] = (1/m) dZ[l] (A[l-1])^T
+        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m  # Box 3: (1/m) sum_i dZ[l](i)
+        if l > 1:
+            dA = params[f"W{l}"].T @ dZ  # Box 2: dA[l-1] = (W[l])^T dZ[l]
+            g_prime = activation_derivative(params.activation, cache[f"Z{l - 1}"], A[l - 1])
+            dZ = dA * g_prime  # Box 2: dZ[l-1] = dA[l-1] * g'(Z[l-1])
+            grads[f"dA{l - 1}"] = dA
+    return Grads(grads)
 
 
 def update_params(params: Params, grads: Grads, learning_rate: float) -> Params:
@@ -207,25 +210,21 @@ def update_params(params: Params, grads: Grads, learning_rate: float) -> Params:
     params : Params
         The current parameters (not modified).
     grads : Grads
-        ``backward`` at ``params``; only dW1, db1, dW2, db2 are used.
+        ``backward`` at ``params``; only dW[l] and db[l] are used.
     learning_rate : float
         The step size.
 
     Returns
     -------
     Params
-        New arrays, each of its parameter's shape.
+        New arrays, each of its parameter's shape, and the same activation.
     """
-    return Params(
-        W1=params.W1 - learning_rate * grads.dW1,
-        b1=params.b1 - learning_rate * grads.db1,
-        W2=params.W2 - learning_rate * grads.dW2,
-        b2=params.b2 - learning_rate * grads.db2,
-    )
+    new = {name: params[name] - learning_rate * grads[f"d{name}"] for name in params}
+    return Params(**new, activation=params.activation)
 
 
 def predict_proba(params: Params, X: Array) -> Array:
-    """P(y = 1 | x) = A[2].
+    """P(y = 1 | x) = A[L].
 
     Parameters
     ----------
@@ -238,11 +237,11 @@ def predict_proba(params: Params, X: Array) -> Array:
     -------
     ndarray, shape (1, m)
     """
-    return forward(params, X).A2
+    return forward(params, X)[f"A{params.L}"]
 
 
 def predict(params: Params, X: Array) -> NDArray[np.int64]:
-    """Class labels: 1 where A[2] >= 0.5, else 0; the parameters are those of ``predict_proba``.
+    """Class labels: 1 where A[L] >= 0.5, else 0; the parameters are those of ``predict_proba``.
 
     Returns
     -------
@@ -267,7 +266,7 @@ def train(
     Y : ndarray, shape (1, m)
         0/1 labels.
     params : Params
-        The initial parameters (``init_params``).
+        The initial parameters (``init_params``), of any depth and activation.
     learning_rate : float
         The step size.
     epochs : int

@@ -56,7 +56,7 @@ def test_a_snippet_that_is_no_longer_in_the_code_is_an_error_naming_the_entry() 
 
 def test_a_snippet_found_twice_or_a_replacement_that_breaks_syntax_is_an_error() -> None:
     twice = Mutant("twice", "nn_numpy/network.py", "return", "return None or", "ambiguous")
-    broken = Mutant("broken", "nn_numpy/network.py", "dZ2 = cache.A2 - Y", "dZ2 = (cache.A2", "")
+    broken = Mutant("broken", "nn_numpy/network.py", "dZ = A[L] - Y", "dZ = (A[L]", "")
     problems = runner.check_catalogue(ROOT, [twice, broken])
     assert "twice: snippet 'return' found" in problems[0]
     assert problems[1].startswith("broken: the mutated nn_numpy/network.py is not valid Python")

@@ -33,14 +33,14 @@ def test_readme_code_links_point_at_the_formula_they_name(row: str, path: str, l
         "cost": "losses = ",
         "Box 1, output layer": "# Box 1:",
         "Box 2, hidden layer": "# Box 2:",
-        "Box 3, biases (l = 2, 1)": "# Box 3:",
-        "weights (l = 2, 1)": "# Weights:",
+        "Box 3, biases": "# Box 3:",
+        "weights": "# Weights:",
     }[label]
     assert expected in code, f"README row {label!r} links {path}#L{line}, which is: {code.strip()}"
 
 
 def test_readme_links_every_boxed_formula() -> None:
-    assert len(_rows_with_line_links()) == 7  # cost, box 1, box 2, two biases, two weights
+    assert len(_rows_with_line_links()) == 6  # cost, box 1, box 2's two factors, biases, weights
 
 
 @pytest.mark.parametrize(
