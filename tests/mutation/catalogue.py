@@ -87,6 +87,7 @@ _CHECK = [
 TESTS: dict[str, list[str]] = {
     _NETWORK: [
         "tests/test_network.py",
+        "tests/test_network_depth.py",
         "tests/test_finite_differences.py",
         *_AUTOGRAD,
         "tests/test_trainer.py",
