@@ -21,7 +21,13 @@ from nn_numpy.check.measures import (
     term_scaled_error,
     underflow_floors,
 )
-from nn_numpy.check.oracles import BOUND_AUTOGRAD, BOUND_FD, PARAM_GRADS, QUANTITIES
+from nn_numpy.check.oracles import (
+    BOUND_AUTOGRAD,
+    BOUND_FD,
+    PARAM_GRADS,
+    QUANTITIES,
+    layer_quantities,
+)
 from nn_numpy.network import Array, Params, forward, sigmoid
 
 
@@ -43,19 +49,24 @@ class Row:
         return all(w.error is None or w.error <= bound for w, bound in checks)
 
 
-def errors(params: Params, X: Array, Y: Array, scaled: bool = False) -> dict[str, float]:
+def errors(
+    params: Params, X: Array, Y: Array, scaled: bool = False, every_layer: bool = False
+) -> dict[str, float]:
     """Per quantity, ours against autograd: relative, or term-scaled (error_scales) if ``scaled``.
 
+    The quantities are the checker's QUANTITIES (L = 2), or with ``every_layer`` those of
+    ``layer_quantities(params.L)``: every dZ[l], db[l], dW[l], dA[l] and g'[l], any depth.
     Ours runs under ``np.errstate(all="raise")`` except underflow: an overflow, division by
     zero or invalid operation anywhere in forward, cost or backward raises FloatingPointError.
     """
     with np.errstate(over="raise", divide="raise", invalid="raise"):
-        mine = oracles.readable(params, X, Y)
-    ref = oracles.autograd(params, X, Y)
+        mine = (oracles.readable_layers if every_layer else oracles.readable)(params, X, Y)
+    ref = (oracles.autograd_layers if every_layer else oracles.autograd)(params, X, Y)
+    names = layer_quantities(params.L) if every_layer else QUANTITIES
     if not scaled:
-        return {q: relative_error(mine[q], ref[q]) for q in QUANTITIES}
+        return {q: relative_error(mine[q], ref[q]) for q in names}
     scales, floors = error_scales(params, X, Y), underflow_floors(params, X, Y)
-    return {q: term_scaled_error(mine[q], ref[q], scales[q], floors[q]) for q in QUANTITIES}
+    return {q: term_scaled_error(mine[q], ref[q], scales[q], floors[q]) for q in names}
 
 
 def network_rows(cases: Iterable[Case], with_fd: bool = True) -> dict[str, Row]:
