@@ -18,7 +18,7 @@ from nn_numpy.check.cases import (
     random_batch,
     random_params,
 )
-from nn_numpy.network import init_params
+from nn_numpy.network import Params, init_params
 
 
 def dataset_cases(n_h: int = 5, seed: int = 42) -> list[Case]:
@@ -43,3 +43,15 @@ def random_cases(count: int, seed: int, saturated: bool = False) -> list[Case]:
         name = f"{family}-{k} (n_x={n_x}, n_h={n_h}, m={m})"
         cases.append(Case(name, random_params(rng, n_x, n_h, scale), X, Y, saturated, family))
     return cases
+
+
+def random_layers(
+    rng: np.random.Generator, sizes: tuple[int, ...], scale: float, activation: str
+) -> Params:
+    """An L-layer network of layer sizes ``sizes`` (n_x, n_1, ..., 1), every parameter entry
+    (biases included, so ReLU masks are mixed) ~ N(0, scale^2)."""
+    arrays = {}
+    for l in range(1, len(sizes)):
+        arrays[f"W{l}"] = scale * rng.standard_normal((sizes[l], sizes[l - 1]))
+        arrays[f"b{l}"] = scale * rng.standard_normal((sizes[l], 1))
+    return Params(**arrays, activation=activation)
