@@ -68,9 +68,9 @@ def readable_layers(params: Params, X: Any, Y: Any) -> dict[str, Any]:
     return out
 
 
-def finite_differences(params: Params, X: Any, Y: Any) -> dict[str, Any]:
+def finite_differences(params: Params, X: Any, Y: Any, eps: float = 1e-6) -> dict[str, Any]:
     """dW[l], db[l] for every layer by central differences of J (``numerical_gradients``)."""
-    numeric = numerical_gradients(params, X, Y)
+    numeric = numerical_gradients(params, X, Y, eps)
     return {f"d{p}": value for p, value in numeric.items()}
 
 
