@@ -55,7 +55,8 @@ def deep_formula(q: str) -> str:
     l = int(q.lstrip("dZAbWg'J") or 0)
     return {
         "J": "J = (1/m) sum_i L(a(i), y(i))  vs BCE-with-logits",
-        "dZ": f"Box 1  dZ[{l}] = A[{l}] - Y" if l == DEEP_L
+        "dZ": f"Box 1  dZ[{l}] = A[{l}] - Y"
+        if l == DEEP_L
         else f"Box 2  dZ[{l}] = dA[{l}] * g'(Z[{l}])",
         "dA": f"Box 2  dA[{l}] = W[{l + 1}]^T dZ[{l + 1}]",
         "g'": f"g'(Z[{l}]) = 1{{Z > 0}} | 1 - A^2 | A(1 - A)",
@@ -102,9 +103,11 @@ def render(
         n_deep_sat = sum(c.family == "deep saturated" for c in deep)
         lines += [
             "",
-            f"deep: {len(DEEP_HIDDEN)} hidden layers (L = {DEEP_L}), relu, tanh and sigmoid in turn",
+            f"deep: {len(DEEP_HIDDEN)} hidden layers (L = {DEEP_L}), "
+            "relu, tanh and sigmoid in turn",
             f"cases: both datasets x 3 activations (init_params, hidden sizes {sizes}, seed 42)",
-            f"       + {n_deep} random networks, weights N(0, 1): n_x 1..10, widths 1..16, m 1..256",
+            f"       + {n_deep} random networks, weights N(0, 1): "
+            "n_x 1..10, widths 1..16, m 1..256",
             f"       + {n_deep_sat} saturated random networks, weights x 1e1..1e3 (term-scaled)",
             "",
             _table(deep_rows, deep_formula),

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 import nn_numpy.check.oracles
 from nn_numpy import Params, backward, compute_cost, forward, init_params
-from nn_numpy.network import ACTIVATIONS
 from nn_numpy.check.oracles import BOUND_AUTOGRAD, layer_quantities
+from nn_numpy.network import ACTIVATIONS
 from reference.cases import random_layers
 from reference.rows import errors
 from tests.deep_mistakes import MISTAKES, backward_with
@@ -83,7 +83,7 @@ def test_saturated_units_and_output_match_autograd(torch_ref, depth, activation)
     params = random_layers(rng, (3, *[6] * depth, 1), 300.0, activation)
     cache = forward(params, X)
     for l in range(1, depth + 1):
-        Z, A = cache[f"Z{l}"], cache[f"A{l}"]
+        A = cache[f"A{l}"]
         slope = 1 - A * A if activation == "tanh" else A * (1 - A)
         assert np.mean(slope < 1e-10) > 0.9, f"layer {l} is not saturated"
     A_L = cache[f"A{depth + 1}"]

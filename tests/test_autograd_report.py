@@ -67,7 +67,7 @@ def test_report_has_one_row_per_formula_and_layer_for_the_deep_case(torch_ref):
     from nn_numpy.check.oracles import layer_quantities
 
     lines: list[str] = []
-    assert report.main(SMALL + ["--deep", "3", "--deep-saturated", "3"], out=lines.append) == 0
+    assert report.main([*SMALL, "--deep", "3", "--deep-saturated", "3"], out=lines.append) == 0
     deep = lines[0].split("deep: 3 hidden layers (L = 4)", 1)[1].split("seed erratum", 1)[0]
     for q in layer_quantities(report.DEEP_L):
         assert sum(line.startswith(report.deep_formula(q)) for line in deep.splitlines()) == 1, q
@@ -81,6 +81,6 @@ def test_report_fails_the_deep_rows_of_each_known_wrong_deep_backward(
 ):
     monkeypatch.setattr(nn_numpy.check.oracles, "backward", backward_with(mistake))
     lines: list[str] = []
-    assert report.main(SMALL + ["--deep", "3", "--deep-saturated", "3"], out=lines.append) == 1
+    assert report.main([*SMALL, "--deep", "3", "--deep-saturated", "3"], out=lines.append) == 1
     deep = lines[0].split("deep: 3 hidden layers", 1)[1].split("seed erratum", 1)[0]
     assert any(line.endswith("FAIL") for line in deep.splitlines())

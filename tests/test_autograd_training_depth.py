@@ -33,8 +33,9 @@ def trained(request: pytest.FixtureRequest, torch_ref: ModuleType) -> dict[str, 
     initial = init_params(X.shape[0], hidden, seed=42, activation=activation)
     ours, costs = train(X, Y, initial, LEARNING_RATE, EPOCHS)
     theirs, torch_costs = torch_ref.train_sgd_trajectory(initial, X, Y, LEARNING_RATE, EPOCHS)
+    final = Params(**theirs, activation=activation)
     return {"X": X, "Y": Y, "initial": initial, "ours": ours, "costs": costs,
-            "torch": Params(**theirs, activation=activation), "torch_costs": torch_costs}  # fmt: skip
+            "torch": final, "torch_costs": torch_costs}  # fmt: skip
 
 
 def test_5000_deep_steps_end_at_torch_sgd_parameters(trained):
@@ -63,7 +64,8 @@ def test_a_wrong_tanh_derivative_in_layer_2_leaves_the_torch_trajectory(torch_re
     X, Y = load_dataset(DATA_DIR / "large_dataset.csv")
     initial = init_params(X.shape[0], (6, 5, 4), seed=1, activation="tanh")
     theirs, torch_costs = torch_ref.train_sgd_trajectory(initial, X, Y, LEARNING_RATE, 100)
-    monkeypatch.setattr(nn_numpy.network, "backward", backward_with("tanh derivative 1 - A in layer 2"))
+    wrong_backward = backward_with("tanh derivative 1 - A in layer 2")
+    monkeypatch.setattr(nn_numpy.network, "backward", wrong_backward)
     wrong, costs = train(X, Y, initial, LEARNING_RATE, 100)
     assert max(relative_error(wrong[n], theirs[n]) for n in initial) > 1e3 * BOUND_TRAJECTORY
     assert abs(costs[-1] - torch_costs[-1]) / torch_costs[-1] > 1e3 * BOUND_TRAJECTORY

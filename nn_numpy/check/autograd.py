@@ -89,7 +89,7 @@ def torch_model(params: ParamsLike, activation: str | None = None) -> torch.nn.S
     ``model[2 (l - 1)]`` is layer l's ``nn.Linear``; g is ``activation``, by default
     ``params.activation`` (``"relu"`` if ``params`` has none).
     """
-    g = activation or getattr(params, "activation", "relu")
+    g = activation if activation else str(getattr(params, "activation", "relu"))
     modules: list[torch.nn.Module] = []
     for l in range(1, layer_count(params) + 1):
         W, b = as_tensor(params[f"W{l}"]), as_tensor(params[f"b{l}"])
@@ -138,6 +138,7 @@ def autograd_gradients(
     arrays: dict[str, Array] = {}
     for l in range(1, L + 1):
         linear = model[2 * (l - 1)]
+        assert isinstance(linear, torch.nn.Linear)
         assert linear.weight.grad is not None and linear.bias.grad is not None
         Z = Zs[l - 1]
         assert Z.grad is not None

@@ -34,7 +34,7 @@ import functools
 from collections.abc import Callable
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from nn_numpy.errors import KinkError
 from nn_numpy.network import Array, Cache, Params, compute_cost, forward, param_names
@@ -80,7 +80,7 @@ def numerical_gradients(
     return grads
 
 
-def relu_masks(cache: Cache, activation: str) -> tuple[Array, ...]:
+def relu_masks(cache: Cache, activation: str) -> tuple[NDArray[np.bool_], ...]:
     """The patterns Z[l] > 0 of the hidden layers l = 1..L-1 if they are ReLU; () if smooth."""
     if activation != "relu":
         return ()

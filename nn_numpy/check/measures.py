@@ -116,9 +116,7 @@ def _hidden_terms(activation: str, Z: Array, A: Array, M_Z: Array) -> tuple[Arra
     return slope, M_A, A + A * A + np.abs(1.0 - 2.0 * A) * M_A
 
 
-def _scales_and_floors(
-    params: Params, X: Array, Y: Array
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def _scales_and_floors(params: Params, X: Array, Y: Array) -> tuple[dict[str, Any], dict[str, Any]]:
     """error_scales and underflow_floors, propagated together through every layer."""
     L, activation, m = params.L, params.activation, X.shape[1]
     tiny = np.finfo(np.float64).tiny

@@ -43,6 +43,8 @@ def layer_quantities(L: int) -> tuple[str, ...]:
         if l > 1:
             names += [f"dA{l - 1}", f"g'{l - 1}"]
     return tuple(names)
+
+
 BOUND_AUTOGRAD = 1e-10  # ~1e6 u: both sides are float64 evaluations of the same function
 BOUND_FD = 1e-6  # central differences, h = 1e-6: truncation ~h^2, rounding ~u|J|/h ~ 1e-10
 
