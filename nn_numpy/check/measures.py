@@ -144,6 +144,7 @@ def _scales_and_floors(params: Params, X: Array, Y: Array) -> tuple[dict[str, An
     softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
     M["J"] = float(np.mean(softplus + np.abs(z) + np.abs(A_L - Y) * M_Z[L]))
     U["J"] = tiny + float(np.mean(np.abs(A_L - Y) * U_Z[L]))
+    dZ_value = A_L - Y
     for l in range(L, 0, -1):
         M_dZ, U_dZ = M[f"dZ{l}"], U[f"dZ{l}"]
         for S, dZ, A_prev in ((M, M_dZ, M_A[l - 1]), (U, U_dZ, M_A[l - 1])):
@@ -158,8 +159,12 @@ def _scales_and_floors(params: Params, X: Array, Y: Array) -> tuple[dict[str, An
             M[f"dZ{k}"], U[f"dZ{k}"] = M[f"dA{k}"] * slope[k], U[f"dA{k}"] * slope[k]
             M[f"g'{k}"], U[f"g'{k}"] = slope[k], np.zeros_like(slope[k])
             continue
+        # dZ[k] = dA[k] g'(Z[k]): dA's error times g', plus |dA| times g''s error (the values
+        # of dA are the formula's, dA[k] = W[k+1]^T dZ[k+1], computed here alongside)
+        dA = np.abs(params[f"W{l}"].T @ dZ_value)
+        dZ_value = (params[f"W{l}"].T @ dZ_value) * slope[k]
         U_g = (2.0 if activation == "tanh" else 1.0) * U_A[k]  # |d g'/dA| <= 2 or 1
-        M[f"dZ{k}"] = M[f"dA{k}"] * (slope[k] + M_g[k])
-        U[f"dZ{k}"] = U[f"dA{k}"] * (slope[k] + M_g[k]) + M[f"dA{k}"] * U_g
+        M[f"dZ{k}"] = M[f"dA{k}"] * slope[k] + dA * M_g[k]
+        U[f"dZ{k}"] = U[f"dA{k}"] * slope[k] + dA * U_g
         M[f"g'{k}"], U[f"g'{k}"] = M_g[k], U_g
     return M, U
