@@ -188,6 +188,7 @@ TESTS: dict[str, list[str]] = {
     _MEASURES: [
         "tests/test_check_measures.py",
         "tests/test_cost_error_scale.py",
+        "tests/test_error_scales_depth.py",
         *_CHECK[1:],
         *_AUTOGRAD,
         "tests/test_finite_differences.py",
