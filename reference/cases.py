@@ -1,4 +1,5 @@
-"""The report's case families: the two datasets (He init) and random networks, plain or saturated.
+"""The report's case families: the two datasets (He init) and random networks, plain or saturated,
+with one hidden layer, and the same families with three hidden layers of each activation (deep).
 
 Built from the checker's shared pieces (``nn_numpy.check.cases``); unlike the checker's cases
 these do not avoid ReLU kinks or cap the logits, since they test our own network at any point.

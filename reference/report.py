@@ -1,7 +1,8 @@
 """``python -m reference.report``: every formula checked against autograd and finite differences.
 
 One row per formula: the worst error over the cases (the two datasets and random networks),
-the bound, and pass/fail; the exit status is 1 if any row fails. It is the checker's comparison
+the bound, and pass/fail; then one row per formula and layer for networks of three hidden layers
+(relu, tanh, sigmoid); the exit status is 1 if any row fails. It is the checker's comparison
 (``nn_numpy.check``: cases, oracles, error measures, table) applied to our own readable network,
 split by responsibility: the case families in ``reference/cases.py``, the comparisons in
 ``reference/rows.py``, the text here. The tests use the same functions, so the report and the
