@@ -54,11 +54,12 @@ def errors(
 ) -> dict[str, float]:
     """Per quantity, ours against autograd: relative, or term-scaled (error_scales) if ``scaled``.
 
-    The quantities are the checker's QUANTITIES (L = 2), or with ``every_layer`` those of
-    ``layer_quantities(params.L)``: every dZ[l], db[l], dW[l], dA[l] and g'[l], any depth.
+    The quantities are the checker's QUANTITIES for L = 2, or (with ``every_layer``, and always
+    for L != 2) those of ``layer_quantities(params.L)``: every dZ[l], db[l], dW[l], dA[l], g'[l].
     Ours runs under ``np.errstate(all="raise")`` except underflow: an overflow, division by
     zero or invalid operation anywhere in forward, cost or backward raises FloatingPointError.
     """
+    every_layer = every_layer or params.L != 2  # QUANTITIES name an L = 2 network only
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         mine = (oracles.readable_layers if every_layer else oracles.readable)(params, X, Y)
     ref = (oracles.autograd_layers if every_layer else oracles.autograd)(params, X, Y)

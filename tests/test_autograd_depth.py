@@ -189,3 +189,10 @@ def test_deep_cost_and_gradients_are_finite_with_no_floating_point_warning(net):
     assert np.isfinite(cost) and cost >= 0.0
     for name, value in grads.as_dict().items():
         assert np.all(np.isfinite(value)), name
+
+
+def test_errors_of_a_deep_network_cover_every_layer_even_unasked(torch_ref):
+    rng = np.random.default_rng(9)
+    X, Y = batch(rng, 2, 10)
+    params = random_layers(rng, (2, 3, 3, 3, 1), 1.0, "relu")
+    assert tuple(errors(params, X, Y)) == layer_quantities(4)
