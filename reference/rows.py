@@ -21,7 +21,13 @@ from nn_numpy.check.measures import (
     term_scaled_error,
     underflow_floors,
 )
-from nn_numpy.check.oracles import BOUND_AUTOGRAD, BOUND_FD, PARAM_GRADS, QUANTITIES
+from nn_numpy.check.oracles import (
+    BOUND_AUTOGRAD,
+    BOUND_FD,
+    PARAM_GRADS,
+    QUANTITIES,
+    layer_quantities,
+)
 from nn_numpy.network import Array, Params, forward, sigmoid
 
 
@@ -43,34 +49,55 @@ class Row:
         return all(w.error is None or w.error <= bound for w, bound in checks)
 
 
-def errors(params: Params, X: Array, Y: Array, scaled: bool = False) -> dict[str, float]:
+def errors(
+    params: Params, X: Array, Y: Array, scaled: bool = False, every_layer: bool = False
+) -> dict[str, float]:
     """Per quantity, ours against autograd: relative, or term-scaled (error_scales) if ``scaled``.
 
+    The quantities are the checker's QUANTITIES for L = 2, or (with ``every_layer``, and always
+    for L != 2) those of ``layer_quantities(params.L)``: every dZ[l], db[l], dW[l], dA[l], g'[l].
     Ours runs under ``np.errstate(all="raise")`` except underflow: an overflow, division by
     zero or invalid operation anywhere in forward, cost or backward raises FloatingPointError.
     """
+    every_layer = every_layer or params.L != 2  # QUANTITIES name an L = 2 network only
     with np.errstate(over="raise", divide="raise", invalid="raise"):
-        mine = oracles.readable(params, X, Y)
-    ref = oracles.autograd(params, X, Y)
+        mine = (oracles.readable_layers if every_layer else oracles.readable)(params, X, Y)
+    ref = (oracles.autograd_layers if every_layer else oracles.autograd)(params, X, Y)
+    names = layer_quantities(params.L) if every_layer else QUANTITIES
     if not scaled:
-        return {q: relative_error(mine[q], ref[q]) for q in QUANTITIES}
+        return {q: relative_error(mine[q], ref[q]) for q in names}
     scales, floors = error_scales(params, X, Y), underflow_floors(params, X, Y)
-    return {q: term_scaled_error(mine[q], ref[q], scales[q], floors[q]) for q in QUANTITIES}
+    return {q: term_scaled_error(mine[q], ref[q], scales[q], floors[q]) for q in names}
 
 
-def network_rows(cases: Iterable[Case], with_fd: bool = True) -> dict[str, Row]:
-    """Rows for J and the backward quantities, worst over ``cases``."""
-    rows = {q: Row(q) for q in QUANTITIES}
+def network_rows(
+    cases: Iterable[Case], with_fd: bool = True, layers: int | None = None
+) -> dict[str, Row]:
+    """Rows for J and the backward quantities, worst over ``cases``: the checker's QUANTITIES,
+    or with ``layers`` = L (every case an L-layer network) one per formula and layer."""
+    names = QUANTITIES if layers is None else layer_quantities(layers)
+    rows = {q: Row(q) for q in names}
     for case in cases:
-        for q, err in errors(case.params, case.X, case.Y, scaled=case.saturated).items():
+        found = errors(case.params, case.X, case.Y, case.saturated, every_layer=layers is not None)
+        for q, err in found.items():
             column = rows[q].saturated if case.saturated else rows[q].autograd
             column.update(err, case.name)
         if with_fd and not case.saturated:
-            mine = oracles.readable(case.params, case.X, case.Y)
-            fd = oracles.finite_differences(case.params, case.X, case.Y)
-            for q in PARAM_GRADS:
+            readable = oracles.readable if layers is None else oracles.readable_layers
+            mine = readable(case.params, case.X, case.Y)
+            # Deep sigmoid layers shrink the early gradients to ~1e-5 of J, where the rounding
+            # noise u|J|/h of the default h = 1e-6 is ~1e-5 of them: deep rows take h = 1e-5,
+            # the balance of truncation and rounding (finite_differences.py; measured 5e-7).
+            eps = 1e-6 if layers is None else 1e-5
+            fd = oracles.finite_differences(case.params, case.X, case.Y, eps)
+            for q in PARAM_GRADS if layers is None else fd:
                 rows[q].fd.update(relative_error(mine[q], fd[q]), case.name)
     return rows
+
+
+def layer_rows(cases: Iterable[Case], L: int) -> dict[str, Row]:
+    """One row per formula and layer, worst over ``cases`` (every one an L-layer network)."""
+    return network_rows(cases, layers=L)
 
 
 # The closed forms' grids (tests/test_autograd_formulas.py checks on the same ones): z through

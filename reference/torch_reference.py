@@ -27,12 +27,12 @@ __all__ = ["AutogradResult", "autograd_gradients"]  # re-exported: the tests imp
 
 
 def _numpy_params(model: torch.nn.Sequential) -> dict[str, Array]:
-    return {
-        "W1": model[0].weight.detach().numpy().copy(),
-        "b1": model[0].bias.detach().numpy().reshape(-1, 1).copy(),
-        "W2": model[2].weight.detach().numpy().copy(),
-        "b2": model[2].bias.detach().numpy().reshape(1, 1).copy(),
-    }
+    """W{l}, b{l} of every ``nn.Linear`` of ``model`` (layer l is ``model[2 (l - 1)]``)."""
+    arrays = {}
+    for l, linear in enumerate(model[::2], start=1):
+        arrays[f"W{l}"] = linear.weight.detach().numpy().copy()
+        arrays[f"b{l}"] = linear.bias.detach().numpy().reshape(-1, 1).copy()
+    return arrays
 
 
 def _cost(model: torch.nn.Sequential, X: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
@@ -42,15 +42,14 @@ def _cost(model: torch.nn.Sequential, X: torch.Tensor, Y: torch.Tensor) -> torch
 def per_example_weight_gradients(
     params: ParamsLike, X: ArrayLike, Y: ArrayLike
 ) -> list[dict[str, Array]]:
-    """For each example i alone: autograd dL(i)/dW1 and dL(i)/dW2 (one backward pass each)."""
+    """For each example i alone: autograd dL(i)/dW[l] for every l (one backward pass each)."""
     X_arr, Y_arr = np.asarray(X), np.asarray(Y)  # sliced per example; as_tensor makes float64
     out = []
     for i in range(X_arr.shape[1]):
         model = torch_model(params)
         _cost(model, as_tensor(X_arr[:, i : i + 1]).T, as_tensor(Y_arr[:, i : i + 1]).T).backward()
-        out.append(
-            {"W1": model[0].weight.grad.numpy().copy(), "W2": model[2].weight.grad.numpy().copy()}
-        )
+        linears = model[::2]
+        out.append({f"W{l}": lin.weight.grad.numpy().copy() for l, lin in enumerate(linears, 1)})
     return out
 
 
@@ -62,19 +61,34 @@ def train_sgd(
     epochs: int,
 ) -> dict[str, Array]:
     """``epochs`` full-batch steps of torch.optim.SGD (no momentum): the final parameters."""
+    return train_sgd_trajectory(params, X, Y, learning_rate, epochs)[0]
+
+
+def train_sgd_trajectory(
+    params: ParamsLike,
+    X: ArrayLike,
+    Y: ArrayLike,
+    learning_rate: float,
+    epochs: int,
+) -> tuple[dict[str, Array], list[float]]:
+    """torch.optim.SGD from ``params`` (any depth and activation): final parameters, and J
+    before each step (``epochs`` values, as ``nn_numpy.train`` records them)."""
     model = torch_model(params)
     Xt, Yt = as_tensor(X).T, as_tensor(Y).T
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, momentum=0.0)
+    costs = []
     with one_thread():
         for _ in range(epochs):
             optimizer.zero_grad()
-            _cost(model, Xt, Yt).backward()
+            J = _cost(model, Xt, Yt)
+            J.backward()
             optimizer.step()
-    return _numpy_params(model)
+            costs.append(float(J.item()))
+    return _numpy_params(model), costs
 
 
 def predict(params: ParamsLike, X: ArrayLike) -> NDArray[np.int64]:
-    """Labels from the torch model: 1 where sigmoid(Z2) >= 0.5, shape (1, m)."""
+    """Labels from the torch model: 1 where sigmoid(Z[L]) >= 0.5, shape (1, m)."""
     with torch.no_grad():
         proba = torch.sigmoid(torch_model(params)(as_tensor(X).T)).numpy().T
     return (proba >= 0.5).astype(np.int64)

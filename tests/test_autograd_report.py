@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import nn_numpy.check.cases
 import nn_numpy.check.oracles
 import reference.report as report
 from nn_numpy import Grads, backward
+from tests.deep_mistakes import MISTAKES, backward_with
 
 SMALL = ["--random", "2", "--saturated", "2"]
 
@@ -22,8 +24,11 @@ def test_report_lists_every_formula_and_passes(torch_ref):
 
 
 def seed_box2_as_printed(params, cache, X, Y) -> Grads:
-    """backward with the seed's typo: the hidden mask taken on Z2 instead of Z1."""
+    """backward with the seed's typo: the hidden mask taken on Z2 instead of Z1 (one hidden
+    layer; the deep rows' mistakes are below)."""
     grads = backward(params, cache, X, Y)
+    if params.L != 2:
+        return grads
     dZ1 = (params.W2.T @ grads.dZ2) * (cache.Z2 > 0)
     m = X.shape[1]
     return Grads(
@@ -56,3 +61,26 @@ def test_report_reads_the_same_datasets_without_the_data_directory(
     regenerated: list[str] = []
     assert report.main(SMALL, out=regenerated.append) == 0
     assert regenerated == with_files
+
+
+def test_report_has_one_row_per_formula_and_layer_for_the_deep_case(torch_ref):
+    from nn_numpy.check.oracles import layer_quantities
+
+    lines: list[str] = []
+    assert report.main([*SMALL, "--deep", "3", "--deep-saturated", "3"], out=lines.append) == 0
+    deep = lines[0].split("deep: 3 hidden layers (L = 4)", 1)[1].split("seed erratum", 1)[0]
+    for q in layer_quantities(report.DEEP_L):
+        assert sum(line.startswith(report.deep_formula(q)) for line in deep.splitlines()) == 1, q
+    assert len({report.deep_formula(q) for q in layer_quantities(report.DEEP_L)}) == 19
+
+
+# (the off-by-one-layer mistake needs equal widths; the report's deep widths differ)
+@pytest.mark.parametrize("mistake", [m for m in MISTAKES if m != "off by one layer"])
+def test_report_fails_the_deep_rows_of_each_known_wrong_deep_backward(
+    torch_ref, monkeypatch, mistake
+):
+    monkeypatch.setattr(nn_numpy.check.oracles, "backward", backward_with(mistake))
+    lines: list[str] = []
+    assert report.main([*SMALL, "--deep", "3", "--deep-saturated", "3"], out=lines.append) == 1
+    deep = lines[0].split("deep: 3 hidden layers", 1)[1].split("seed erratum", 1)[0]
+    assert any(line.endswith("FAIL") for line in deep.splitlines())

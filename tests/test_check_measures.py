@@ -211,6 +211,7 @@ def test_underflow_floors_carry_tiny_through_the_backward_formulas_without_warni
         "J": tiny, "dZ2": np.full((1, m), tiny), "db2": [[tiny]],
         "dZ1": np.tile([[2 * tiny], [0.0]], m), "db1": [[2 * tiny], [0.0]],
         "dW2": [[1.5 * tiny, 2.0 * tiny]], "dW1": [[4 * tiny], [0.0]],
+        "dA1": np.tile([[2 * tiny], [4 * tiny]], m), "g'1": np.zeros((2, m)),
     }  # fmt: skip
     assert floors.keys() == expected.keys()
     for name, value in expected.items():
@@ -265,6 +266,8 @@ def test_error_scales_replace_every_term_by_its_absolute_value() -> None:
     expected = {
         "J": m_j, "dZ2": [[d2]], "db2": [[d2]], "dZ1": d1, "db1": d1,
         "dW2": d2 * m_z1.T, "dW1": d1 * 2.0,
+        "dA1": np.array([[2.0 * d2], [4.0 * d2]]),  # |W2|^T M_dZ2
+        "g'1": np.array([[1.0], [0.0]]),  # the exact mask 1{Z1 > 0}: an error there is all of it
     }  # fmt: skip
     scales = error_scales(params, X, Y)
     assert scales.keys() == expected.keys()

@@ -11,8 +11,8 @@ import pytest
 
 import reference.report as report
 import reference.rows
-from reference.cases import dataset_cases, random_cases
-from reference.rows import Row, network_rows, piece_rows, seed_box2_literal_error
+from reference.cases import dataset_cases, deep_cases, random_cases
+from reference.rows import Row, layer_rows, network_rows, piece_rows, seed_box2_literal_error
 
 COLUMNS = ["formula", "autograd", "saturated", "fin.diff", "result"]
 
@@ -62,11 +62,15 @@ def test_the_report_runs_with_the_defaults_its_help_states(torch_ref, capsys, mo
 
 
 def test_the_report_is_the_rows_of_the_cases_its_options_select(torch_ref):
-    status, out = _run(["--random", "2", "--saturated", "1", "--seed", "3"])
+    argv = ["--random", "2", "--saturated", "1", "--seed", "3", "--deep", "2"]
+    status, out = _run([*argv, "--deep-saturated", "1"])
     cases = dataset_cases() + random_cases(2, 3) + random_cases(1, 4, saturated=True)
     rows = [*network_rows(cases).values(), *piece_rows().values()]
+    deep = deep_cases(2, 5) + deep_cases(1, 6, saturated=True)
+    deep_rows = list(layer_rows(deep, report.DEEP_L).values())
     assert cases[0].name == "basic_dataset"  # the erratum line names it
-    assert out == report.render(rows, cases, seed_box2_literal_error(cases[0]))
+    erratum = seed_box2_literal_error(cases[0])
+    assert out == report.render(rows, cases, erratum, deep_rows, deep)
     assert status == 0
 
 

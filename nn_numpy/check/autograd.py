@@ -3,6 +3,8 @@
 Nothing here imports gradient code from ``nn_numpy``. Parameters come in as plain arrays
 (anything indexable as ``params["W1"]``: a dict, or an ``nn_numpy.Params``), are copied into
 standard ``torch.nn.Linear`` layers in float64, and everything comes back as NumPy arrays.
+The network has any number L of layers with weights (``W1, b1, ..., WL, bL``) and the hidden
+activation ``params.activation`` (ReLU for a plain dict), ``torch.nn.ReLU``/``Tanh``/``Sigmoid``.
 
 The torch model uses torch's own batch-first layout: it sees ``X.T`` (m, n_x), one example
 per *row*, and ``nn.Linear`` computes ``x W^T + b``. Its outputs are transposed back to the
@@ -15,14 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
-from nn_numpy.network import PARAM_NAMES, Array
+from nn_numpy.network import Array
+
+TORCH_ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
 
 
 class ParamsLike(Protocol):
@@ -33,19 +37,24 @@ class ParamsLike(Protocol):
 class AutogradResult:
     """Cost and autograd derivatives, in the derivation's layout (one example per column).
 
-    ``dJ_dZ1`` and ``dJ_dZ2`` are derivatives of the *mean* cost J, so they are 1/m times the
-    per-example ``dZ`` of the derivation: compare ``dZ[l]`` with ``m * dJ_dZ[l]``.
+    ``arrays`` holds, for l = 1..L: ``dW{l}``, ``db{l}``, ``dJ_dZ{l}`` and the forward ``Z{l}``;
+    for hidden layers l < L also ``dJ_dA{l}``, ``A{l}`` and ``g'{l}`` = g'(Z[l]) by autograd of
+    the activation module. Each is read as ``result.dW1`` too. ``dJ_dZ{l}`` and ``dJ_dA{l}`` are
+    derivatives of the *mean* cost J, so 1/m times the per-example ``dZ``/``dA`` of the
+    derivation: compare ``dZ[l]`` with ``m * dJ_dZ[l]``.
     """
 
     cost: float
-    dW1: Array  # (n_h, n_x)
-    db1: Array  # (n_h, 1)
-    dW2: Array  # (1, n_h)
-    db2: Array  # (1, 1)
-    dJ_dZ1: Array  # (n_h, m)
-    dJ_dZ2: Array  # (1, m)
-    Z1: Array  # (n_h, m), forward values, for error scales and masks
-    Z2: Array  # (1, m)
+    L: int
+    arrays: dict[str, Array] = field(repr=False)
+
+    def __getattr__(self, name: str) -> Array:
+        if name.startswith("_") or name == "arrays":  # copy/pickle probe before __init__ ran
+            raise AttributeError(name)
+        try:
+            return self.arrays[name]
+        except KeyError:
+            raise AttributeError(f"AutogradResult has no {name!r}") from None
 
 
 @contextmanager
@@ -63,48 +72,84 @@ def as_tensor(a: ArrayLike) -> torch.Tensor:
     return torch.tensor(np.array(a, dtype=np.float64), dtype=torch.float64)
 
 
-def torch_model(params: ParamsLike) -> torch.nn.Sequential:
-    """Linear(n_x, n_h) -> ReLU -> Linear(n_h, 1), float64, weights copied from ``params``."""
-    W1, b1, W2, b2 = (as_tensor(params[name]) for name in PARAM_NAMES)
-    n_h, n_x = W1.shape
-    linear1 = torch.nn.Linear(n_x, n_h, dtype=torch.float64)
-    linear2 = torch.nn.Linear(n_h, 1, dtype=torch.float64)
-    with torch.no_grad():
-        linear1.weight.copy_(W1)  # nn.Linear stores weight as (out, in): same as W[1]
-        linear1.bias.copy_(b1.reshape(-1))
-        linear2.weight.copy_(W2)
-        linear2.bias.copy_(b2.reshape(-1))
-    return torch.nn.Sequential(linear1, torch.nn.ReLU(), linear2)
+def layer_count(params: ParamsLike) -> int:
+    """L: the number of ``W{l}`` in ``params``, counted from W1 up (no gradient code involved)."""
+    L = 0
+    while True:
+        try:
+            params[f"W{L + 1}"]
+        except (KeyError, AttributeError):
+            return L
+        L += 1
 
 
-def autograd_gradients(params: ParamsLike, X: ArrayLike, Y: ArrayLike) -> AutogradResult:
-    """J = mean BCE-with-logits(Z2, Y) and its autograd derivatives w.r.t. W1, b1, W2, b2, Z1, Z2.
+def torch_model(params: ParamsLike, activation: str | None = None) -> torch.nn.Sequential:
+    """Linear(n_0, n_1) -> g -> ... -> g -> Linear(n_{L-1}, 1), float64, weights from ``params``.
+
+    ``model[2 (l - 1)]`` is layer l's ``nn.Linear``; g is ``activation``, by default
+    ``params.activation`` (``"relu"`` if ``params`` has none).
+    """
+    g = activation if activation else str(getattr(params, "activation", "relu"))
+    modules: list[torch.nn.Module] = []
+    for l in range(1, layer_count(params) + 1):
+        W, b = as_tensor(params[f"W{l}"]), as_tensor(params[f"b{l}"])
+        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(W)  # nn.Linear stores weight as (out, in): same as W[l]
+            linear.bias.copy_(b.reshape(-1))
+        modules += [linear, TORCH_ACTIVATIONS[g]()]
+    return torch.nn.Sequential(*modules[:-1])  # no hidden activation after the output logit
+
+
+def _numpy(t: torch.Tensor) -> Array:
+    """A tensor (m, n) back in the derivation's layout (n, m), as a fresh array."""
+    return t.detach().numpy().T.copy()
+
+
+def autograd_gradients(
+    params: ParamsLike, X: ArrayLike, Y: ArrayLike, activation: str | None = None
+) -> AutogradResult:
+    """J = mean BCE-with-logits(Z[L], Y) and its autograd derivatives, every layer (retain_grad).
 
     ``X`` is (n_x, m) and ``Y`` is (1, m), as in the derivation.
     """
-    model = torch_model(params)
+    model = torch_model(params, activation)
+    L = (len(model) + 1) // 2
     Xt, Yt = as_tensor(X).T, as_tensor(Y).T  # torch layout: (m, n_x) and (m, 1)
+    Zs, As, g_primes = [], [], []
     with one_thread():
-        linear1, relu, linear2 = list(model)
-        Z1 = linear1(Xt)
-        Z1.retain_grad()
-        Z2 = linear2(relu(Z1))
-        Z2.retain_grad()
-        J = torch.nn.functional.binary_cross_entropy_with_logits(Z2, Yt, reduction="mean")
+        A = Xt
+        for l in range(1, L + 1):
+            Z = model[2 * (l - 1)](A)
+            Z.retain_grad()
+            Zs.append(Z)
+            if l < L:
+                A = model[2 * l - 1](Z)
+                A.retain_grad()
+                As.append(A)
+                # g acts elementwise, so the vector-Jacobian product with ones is g'(Z); taken on
+                # a detached copy, as retain_grad would add it into Z.grad
+                Zc = Z.detach().requires_grad_()
+                Ac = model[2 * l - 1](Zc)
+                (slope,) = torch.autograd.grad(Ac, Zc, torch.ones_like(Ac))
+                g_primes.append(slope)
+        J = torch.nn.functional.binary_cross_entropy_with_logits(Zs[-1], Yt, reduction="mean")
         J.backward()
-    assert Z1.grad is not None and Z2.grad is not None
-    grads = {}
-    for name, p in zip(PARAM_NAMES, model.parameters(), strict=True):
-        assert p.grad is not None
-        grads[name] = p.grad.numpy()
-    return AutogradResult(
-        cost=float(J.item()),
-        dW1=grads["W1"].copy(),
-        db1=grads["b1"].reshape(-1, 1).copy(),
-        dW2=grads["W2"].copy(),
-        db2=grads["b2"].reshape(1, 1).copy(),
-        dJ_dZ1=Z1.grad.numpy().T.copy(),
-        dJ_dZ2=Z2.grad.numpy().T.copy(),
-        Z1=Z1.detach().numpy().T.copy(),
-        Z2=Z2.detach().numpy().T.copy(),
-    )
+    arrays: dict[str, Array] = {}
+    for l in range(1, L + 1):
+        linear = model[2 * (l - 1)]
+        assert isinstance(linear, torch.nn.Linear)
+        assert linear.weight.grad is not None and linear.bias.grad is not None
+        Z = Zs[l - 1]
+        assert Z.grad is not None
+        arrays[f"dW{l}"] = linear.weight.grad.numpy().copy()
+        arrays[f"db{l}"] = linear.bias.grad.numpy().reshape(-1, 1).copy()
+        arrays[f"dJ_dZ{l}"] = _numpy(Z.grad)
+        arrays[f"Z{l}"] = _numpy(Z)
+        if l < L:
+            A = As[l - 1]
+            assert A.grad is not None
+            arrays[f"dJ_dA{l}"] = _numpy(A.grad)
+            arrays[f"A{l}"] = _numpy(A)
+            arrays[f"g'{l}"] = _numpy(g_primes[l - 1])
+    return AutogradResult(cost=float(J.item()), L=L, arrays=arrays)

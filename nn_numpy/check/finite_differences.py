@@ -13,15 +13,19 @@ below the 1e-6 the tests demand) for a stencil ten times narrower, so that it me
 ten times less often. The quotient divides by the step actually taken, (theta + h) - (theta - h)
 as rounded to float64, not by the nominal 2h. Everything is evaluated in float64.
 
-ReLU kinks. J is only piecewise smooth: where some Z1 entry crosses 0 the slope of ReLU jumps
-and a stencil that straddles the crossing measures an average of two slopes. Z1 is affine in
-every single parameter entry, so a stencil lies on one smooth piece exactly when the pattern
-``Z1 > 0`` at its outer points equals the pattern at theta. The oracle checks this on every
+ReLU kinks. J is only piecewise smooth: where some Z[l] entry of a ReLU layer crosses 0 the
+slope of ReLU jumps and a stencil that straddles the crossing measures an average of two slopes.
+At any depth a step of one parameter entry can move the Z of its own layer or of any later
+one across 0 (a W1 entry moves Z2 through A1). Along a segment on which the masks
+``Z[1] > 0, ..., Z[k-1] > 0`` stay fixed, Z[k] is affine in the parameter, so by induction
+over the layers a segment from theta lies on one smooth piece exactly when the masks of
+*every* ReLU layer at its far end equal those at theta. The oracle checks this on every
 evaluation: if the central stencil crosses a kink it takes the second-order one-sided
 difference (-3 J(0) + 4 J(+-h) - J(+-2h)) / 2h on a side that does not, halving h if neither
-side is clean. At a point exactly on a kink (Z1 = 0) the clean side is the flat one, which is
-the subgradient ``1{Z1 > 0}`` selects. If no clean stencil exists down to h / 2^20 (two kinks
+side is clean. At a point exactly on a kink (Z = 0) the clean side is the flat one, which is
+the subgradient ``1{Z > 0}`` selects. If no clean stencil exists down to h / 2^20 (two kinks
 on opposite sides closer than that), ``KinkError`` is raised rather than a wrong number.
+tanh and sigmoid networks are smooth: every stencil is clean.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ import functools
 from collections.abc import Callable
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from nn_numpy.errors import KinkError
-from nn_numpy.network import PARAM_NAMES, Array, Params, compute_cost, forward
+from nn_numpy.network import Array, Cache, Params, compute_cost, forward, param_names
 
 MAX_HALVINGS = 20
 
@@ -41,28 +45,32 @@ MAX_HALVINGS = 20
 def numerical_gradients(
     params: Params, X: ArrayLike, Y: ArrayLike, eps: float = 1e-6
 ) -> dict[str, Array]:
-    """dJ/dtheta for theta in W1, b1, W2, b2 by central differences with step ``eps`` (float64).
+    """dJ/dtheta for every parameter W[l], b[l] (l = 1..L) by central differences (float64).
 
-    Keys "W1", "b1", "W2", "b2", each with its parameter's shape. Stencils that would cross a
-    ReLU kink are replaced by one-sided ones (module docstring); raises ``KinkError`` if none fits.
+    Keys "W1", "b1", ..., "WL", "bL", each with its parameter's shape. Stencils that would cross
+    a ReLU kink in any layer are replaced by one-sided ones (module docstring); raises
+    ``KinkError`` if none fits.
     """
     if not eps > 0:
         raise ValueError(f"eps must be positive, got {eps!r}")
-    base = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    names, activation = param_names(params.L), params.activation
+    base = {name: np.array(params[name], dtype=np.float64) for name in names}
     X64 = np.asarray(X, dtype=np.float64)
     Y64 = np.asarray(Y, dtype=np.float64)
-    base_mask = forward(Params(**base), X64).Z1 > 0
+    base_masks = relu_masks(forward(Params(**base, activation=activation), X64), activation)
 
     def evaluate(name: str, index: tuple[int, ...], value: float) -> tuple[float, bool]:
-        """J with one entry set to ``value``, and whether the Z1 > 0 pattern is unchanged."""
+        """J with one entry set to ``value``, and whether every ReLU layer's mask is unchanged."""
         arrays = dict(base)
         arrays[name] = base[name].copy()
         arrays[name][index] = value
-        cache = forward(Params(**arrays), X64)
-        return compute_cost(cache, Y64), bool(np.array_equal(cache.Z1 > 0, base_mask))
+        cache = forward(Params(**arrays, activation=activation), X64)
+        masks = relu_masks(cache, activation)
+        same = all(np.array_equal(a, b) for a, b in zip(masks, base_masks, strict=True))
+        return compute_cost(cache, Y64), same
 
     grads: dict[str, Array] = {}
-    for name in PARAM_NAMES:
+    for name in names:
         grad = np.empty_like(base[name])
         for index in np.ndindex(grad.shape):
             grad[index] = _derivative(
@@ -70,6 +78,13 @@ def numerical_gradients(
             )
         grads[name] = grad
     return grads
+
+
+def relu_masks(cache: Cache, activation: str) -> tuple[NDArray[np.bool_], ...]:
+    """The patterns Z[l] > 0 of the hidden layers l = 1..L-1 if they are ReLU; () if smooth."""
+    if activation != "relu":
+        return ()
+    return tuple(cache[f"Z{l}"] > 0 for l in range(1, cache.L))
 
 
 def _derivative(J: Callable[[float], tuple[float, bool]], theta: float, h: float) -> float:

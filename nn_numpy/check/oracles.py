@@ -17,10 +17,34 @@ from typing import Any
 from nn_numpy.check.finite_differences import numerical_gradients
 from nn_numpy.check.measures import error_scales, relative_error, term_scaled_error
 from nn_numpy.errors import OracleDisagreement
-from nn_numpy.network import GRAD_NAMES, PARAM_NAMES, Params, backward, compute_cost, forward
+from nn_numpy.network import (
+    GRAD_NAMES,
+    PARAM_NAMES,
+    Params,
+    activation_derivative,
+    backward,
+    compute_cost,
+    forward,
+)
 
 QUANTITIES = ("J", "dZ2", "dZ1", "db2", "db1", "dW2", "dW1")
 PARAM_GRADS = dict(zip(GRAD_NAMES, PARAM_NAMES, strict=True))
+
+
+def layer_quantities(L: int) -> tuple[str, ...]:
+    """Every quantity of an L-layer network, in the order backward computes them, layer L down:
+    J, then per layer dZ[l], db[l], dW[l], and for l < L dA[l] and g'[l] = g'(Z[l]).
+
+    For L = 2 these are QUANTITIES (in another order) plus dA1 and g'1.
+    """
+    names = ["J"]
+    for l in range(L, 0, -1):
+        names += [f"dZ{l}", f"db{l}", f"dW{l}"]
+        if l > 1:
+            names += [f"dA{l - 1}", f"g'{l - 1}"]
+    return tuple(names)
+
+
 BOUND_AUTOGRAD = 1e-10  # ~1e6 u: both sides are float64 evaluations of the same function
 BOUND_FD = 1e-6  # central differences, h = 1e-6: truncation ~h^2, rounding ~u|J|/h ~ 1e-10
 
@@ -32,24 +56,43 @@ def readable(params: Params, X: Any, Y: Any) -> dict[str, Any]:
     return {"J": compute_cost(cache, Y), **{q: grads[q] for q in QUANTITIES[1:]}}
 
 
-def finite_differences(params: Params, X: Any, Y: Any) -> dict[str, Any]:
-    """dW1, db1, dW2, db2 by central differences of J (``numerical_gradients``)."""
-    numeric = numerical_gradients(params, X, Y)
-    return {q: numeric[p] for q, p in PARAM_GRADS.items()}
+def readable_layers(params: Params, X: Any, Y: Any) -> dict[str, Any]:
+    """Every ``layer_quantities(params.L)`` from the readable network, g'[l] as it computes it."""
+    cache = forward(params, X)
+    grads = backward(params, cache, X, Y)
+    out: dict[str, Any] = {"J": compute_cost(cache, Y)}
+    for q in layer_quantities(params.L)[1:]:
+        if q.startswith("g'"):
+            l = q[2:]
+            out[q] = activation_derivative(params.activation, cache[f"Z{l}"], cache[f"A{l}"])
+        else:
+            out[q] = grads[q]
+    return out
 
 
-def autograd(params: Params, X: Any, Y: Any) -> dict[str, Any]:
-    """The same quantities from torch autograd; dZ[l] = m dJ/dZ[l] (J is a mean over m)."""
+def finite_differences(params: Params, X: Any, Y: Any, eps: float = 1e-6) -> dict[str, Any]:
+    """dW[l], db[l] for every layer by central differences of J (``numerical_gradients``)."""
+    numeric = numerical_gradients(params, X, Y, eps)
+    return {f"d{p}": value for p, value in numeric.items()}
+
+
+def autograd_layers(params: Params, X: Any, Y: Any) -> dict[str, Any]:
+    """Every ``layer_quantities(params.L)`` from torch autograd; dZ[l] = m dJ/dZ[l] and
+    dA[l] = m dJ/dA[l] (J is a mean over m); g'[l] by autograd of the activation."""
     from nn_numpy.check.autograd import autograd_gradients
 
     r = autograd_gradients(params, X, Y)
     m = X.shape[1]
-    return {
-        "J": r.cost,
-        "dZ2": m * r.dJ_dZ2,
-        "dZ1": m * r.dJ_dZ1,
-        **{q: getattr(r, q) for q in ("db2", "db1", "dW2", "dW1")},
-    }
+    out: dict[str, Any] = {"J": r.cost}
+    for q in layer_quantities(r.L)[1:]:
+        out[q] = m * r.arrays[f"dJ_{q}"] if q[:2] in ("dZ", "dA") else r.arrays[q]
+    return out
+
+
+def autograd(params: Params, X: Any, Y: Any) -> dict[str, Any]:
+    """The checker's QUANTITIES from torch autograd (``autograd_layers``)."""
+    every = autograd_layers(params, X, Y)
+    return {q: every[q] for q in QUANTITIES}
 
 
 @functools.cache
