@@ -159,6 +159,16 @@ def rewrite_model(path: Path, **changes: np.ndarray | None) -> None:
         np.savez(f, **arrays)  # type: ignore[arg-type]
 
 
+def as_format_2(path: Path) -> None:
+    """Rewrite a saved one-ReLU-layer model in format 2's documented layout (model_io's
+    docstring): ``hidden_size`` in place of ``layer_sizes`` and ``activation``."""
+    arrays = model_arrays(path)
+    sizes = [int(n) for n in arrays.pop("layer_sizes")]
+    assert len(sizes) == 3 and str(arrays.pop("activation")) == "relu"
+    rewrite_model(path, layer_sizes=None, activation=None, hidden_size=np.array(sizes[1]),
+                  format_version=np.array(2))  # fmt: skip
+
+
 def load_error(path: Path) -> str:
     with pytest.raises(ModelFileError) as info:
         load_model(path)
