@@ -66,6 +66,36 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, out, err
 
 
+def readable_run(
+    path: str,
+    hidden: int | tuple[int, ...],
+    lr: float,
+    epochs: int,
+    test_size: float = 0.2,
+    seed: int = 42,
+    standardize: str = "train",
+    activation: str = "relu",
+    dtype: type[np.floating] = np.float64,
+) -> tuple[Params, list[float], tuple[np.ndarray, ...]]:
+    """nn-numpy-train's run through the readable ``network.train`` loop, written out step by
+    step: (final parameters, J before each step, (X_train, Y_train, X_test, Y_test)).
+
+    ``standardize``: "train" (statistics of the train split), "all" (of all rows) or "none".
+    The weights are drawn in float64 and cast to ``dtype``, as the command does.
+    """
+    X, Y = split_xy(load_table(path))
+    Xtr, Ytr, Xte, Yte = train_test_split(X, Y, test_size, seed)
+    if standardize == "none":
+        scaler = Standardizer.identity(X.shape[0])
+    else:
+        scaler = Standardizer.fit(Xtr if standardize == "train" else X)
+    Xtr, Xte = scaler.transform(Xtr).astype(dtype), scaler.transform(Xte).astype(dtype)
+    start = init_params(X.shape[0], hidden, seed, activation=activation)
+    start = Params(**{k: v.astype(dtype) for k, v in start.items()}, activation=activation)
+    params, costs = train(Xtr, Ytr.astype(dtype), start, lr, epochs)
+    return params, costs, (Xtr, Ytr, Xte, Yte)
+
+
 def reference(
     path: str,
     hidden: int,
@@ -75,18 +105,10 @@ def reference(
     seed: int = 42,
     standardize: str = "train",
 ) -> dict[str, float]:
-    """The same run through the readable ``network.train`` loop, written out step by step.
-
-    ``standardize``: "train" (statistics of the train split), "all" (of all rows) or "none".
-    """
-    X, Y = split_xy(load_table(path))
-    Xtr, Ytr, Xte, Yte = train_test_split(X, Y, test_size, seed)
-    if standardize == "none":
-        scaler = Standardizer.identity(X.shape[0])
-    else:
-        scaler = Standardizer.fit(Xtr if standardize == "train" else X)
-    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
-    params, _ = train(Xtr, Ytr, init_params(X.shape[0], hidden, seed), lr, epochs)
+    """The final cost and accuracies of ``readable_run``."""
+    params, _, (Xtr, Ytr, Xte, Yte) = readable_run(
+        path, hidden, lr, epochs, test_size, seed, standardize
+    )
     return {
         "final_cost": compute_cost(forward(params, Xtr), Ytr),
         "train_accuracy": float(np.mean(predict(params, Xtr) == Ytr)),

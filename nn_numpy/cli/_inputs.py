@@ -107,9 +107,7 @@ def predictions(params: Params, X: np.ndarray, split: str) -> np.ndarray:
     """``network.predict`` on a split, refusing examples whose output is not finite: an example
     far outside the training data (in the test split, say) would otherwise count as class 0."""
     with np.errstate(all="ignore"):
-        cache = forward(params, X)
-        finite = [np.all(np.isfinite(cache[f"Z{l}"]), axis=0) for l in range(1, cache.L + 1)]
-        bad = np.flatnonzero(~np.logical_and.reduce(finite))
+        bad = np.flatnonzero(~np.isfinite(forward(params, X)[f"Z{params.L}"][0]))
         if bad.size:
             raise DataError(
                 f"{bad.size} example(s) of the {split} split are too far from the training data "

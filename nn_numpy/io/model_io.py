@@ -80,8 +80,10 @@ class Model:
     def predict_proba(self, X_raw: Array) -> Array:
         """P(y = 1 | x) = A[L] for raw X_raw (n_x, m): standardize, cast to dtype, forward.
 
-        Raises PredictionError naming the examples whose standardized input or any layer's
-        Z[l] is not finite (values far outside the training data overflow): never returns NaN.
+        Raises PredictionError naming the examples whose standardized input or logit Z[L] is
+        not finite (values far outside the training data overflow): never returns NaN. (A
+        hidden Z[l] that overflows gives a NaN or infinite logit, or saturates a tanh or
+        sigmoid unit exactly as the unrounded value would.)
         """
         X_raw = np.asarray(X_raw)
         if X_raw.ndim != 2 or X_raw.shape[0] != self.n_features:
@@ -91,17 +93,15 @@ class Model:
         with np.errstate(all="ignore"):  # overflow is found and reported below, per example
             X = self.standardizer.transform(X_raw).astype(self.dtype, copy=False)
             cache = forward(self.params, X)
-        finite = np.all(np.isfinite(X), axis=0)
-        for l in range(1, cache.L + 1):
-            finite &= np.all(np.isfinite(cache[f"Z{l}"]), axis=0)
-        bad = np.flatnonzero(~finite)
+        L = cache.L
+        bad = np.flatnonzero(~(np.all(np.isfinite(X), axis=0) & np.isfinite(cache[f"Z{L}"][0])))
         if bad.size:
             raise PredictionError(
                 f"the model's output overflows {self.dtype}: the values are too far from the "
                 "training data",
                 bad,
             )
-        return cache[f"A{cache.L}"]
+        return cache[f"A{L}"]
 
     def predict(self, X_raw: Array) -> np.ndarray:
         """Class labels: 1 where A[L] >= 0.5, else 0; shape (1, m)."""
