@@ -12,8 +12,9 @@ module) or carry the ``torch`` marker; the fixture marks its users automatically
 Hypothesis runs derandomized (``nn-numpy`` profile: the same examples on every run and in CI);
 ``HYPOTHESIS_PROFILE=explore`` draws fresh examples for local bug hunting.
 
-Shared fixtures: ``user_dir`` (nn-numpy-check's target in the current directory) and
-``model_file`` (a saved model) and ``model_file_v2`` (the same in format 2); shared plain helpers are in ``tests/helpers.py``.
+Shared fixtures: ``user_dir`` (nn-numpy-check's target in the current directory),
+``model_file`` (a saved model) and ``model_file_v2`` (the same in format 2); shared plain
+helpers are in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
