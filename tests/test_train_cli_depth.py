@@ -27,7 +27,9 @@ def _train(tmp_path: Path, capsys, *argv: str) -> tuple[int, str, str, dict, Pat
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize(("hidden", "dtype"), [((6, 4), np.float64), ((3, 5, 2), np.float32)])
+@pytest.mark.parametrize(
+    ("hidden", "dtype"), [((4,), np.float64), ((6, 4), np.float64), ((3, 5, 2), np.float32)]
+)
 def test_deep_training_from_the_cli_follows_the_readable_networks_trajectory(
     tmp_path, capsys, activation, hidden, dtype
 ):
