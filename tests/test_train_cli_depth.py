@@ -4,15 +4,18 @@ saves predicts what it trained, and a network it cannot train is one line and ex
 from __future__ import annotations
 
 import json
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from nn_numpy.cli._readable_trainer import ReadableTrainer, readable_training_bytes
 from nn_numpy.cli.predict import main as predict_main
+from nn_numpy.io import resources
 from nn_numpy.io.data import load_table, split_xy
 from nn_numpy.io.model_io import MAX_HIDDEN_LAYERS, load_model
-from nn_numpy.network import compute_cost, forward
+from nn_numpy.network import compute_cost, forward, init_params
 from tests.helpers import BASIC, LARGE, readable_run, run_cli
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
@@ -166,3 +169,51 @@ def test_the_numba_backend_refuses_what_it_does_not_train_in_one_line(capsys, ar
     err = _refused(capsys, "--backend", "numba", *argv)
     assert "--backend numba trains one ReLU hidden layer only" in err
     assert "use --backend numpy" in err
+
+
+@pytest.mark.parametrize(
+    ("n_x", "hidden", "m", "activation", "dtype"),
+    [
+        (2, (64, 32), 4000, "relu", np.float64),
+        (2, (8, 8, 8), 2000, "tanh", np.float32),
+        (2, (8, 8, 8), 2000, "sigmoid", np.float64),
+        (10, (256,), 500, "sigmoid", np.float64),
+        (3, (500, 500), 50, "relu", np.float64),
+        (2, (1,) * 20, 3000, "tanh", np.float64),
+    ],
+)
+def test_the_readable_training_estimate_is_the_measured_peak_within_a_factor_of_4(
+    n_x, hidden, m, activation, dtype
+):
+    """What the memory check compares for a network trained by the readable step: the traced
+    peak of init, a cost, a step and the accuracy's forward pass, and the estimate."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((n_x, m)), (rng.random((1, m)) < 0.5).astype(np.float64)
+    tracemalloc.start()
+    try:
+        start = init_params(n_x, hidden, 0, activation=activation)
+        trainer = ReadableTrainer(X, Y, start, 0.1, dtype)
+        trainer.cost()
+        trainer.step()
+        trainer.cost()
+        forward(trainer.params, X.astype(dtype))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    estimate = readable_training_bytes((n_x, *hidden, 1), m, m // 4, dtype)
+    assert peak <= estimate <= 4 * peak
+
+
+def test_predict_refuses_a_deep_forward_pass_that_does_not_fit(tmp_path, capsys, monkeypatch):
+    code, *_, model_path = _train(tmp_path, capsys, "--data-path", BASIC, "--epochs", "5",
+                                  "--hidden-size", "4", "3")  # fmt: skip
+    assert code == 0
+    monkeypatch.setattr(resources, "available_memory", lambda: 1000)
+    assert predict_main(["--model", str(model_path), "--data-path", BASIC]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    # 4 arrays of (4 + 3) units x 12 rows x 8 bytes: 2688 bytes
+    assert err == (
+        "nn-numpy-predict: error: a model with hidden sizes [4, 3] on 12 rows needs about "
+        "2.69 KB of memory, but only 1 KB is available\n"
+    )

@@ -72,10 +72,11 @@ def readable_training_bytes(
 
     init_params draws every W[l] in float64 and casts it; a step holds the parameters, the
     gradients and the new parameters, and per example the cache (Z[l], A[l]) and the gradients
-    (dZ[l], dA[l]) of every layer beside X; the accuracy pass runs over the larger split.
+    (dZ[l], dA[l]) of every layer, two temporaries of a layer (g'(Z), a sigmoid's terms) and X
+    with its cast; the accuracy pass runs over the larger split.
     """
     s = np.dtype(dtype).itemsize
     L = len(layer_sizes) - 1
     weights = sum(layer_sizes[l] * (layer_sizes[l - 1] + 1) for l in range(1, L + 1))
-    per_example = 4 * sum(layer_sizes[1:]) + layer_sizes[0]
+    per_example = 6 * sum(layer_sizes[1:]) + 2 * layer_sizes[0]
     return 2 * 8 * weights + 3 * s * weights + s * per_example * max(m_train, m_test)
