@@ -825,7 +825,7 @@ CATALOGUE: list[Mutant] = [
        "chunks = 2 * s", "chunks = s",
        "the chunk buffers of one width counted, of the two a run can have"),
     _m("resources-accuracy-train-split-only", _RESOURCES,
-       "max(m_train, m_test)", "m_train",
+       "accuracy = 3 * s * n_h * max(m_train, m_test)", "accuracy = 3 * s * n_h * m_train",
        "the accuracy pass counted for the train split only, though the test split may be larger"),
     _m("resources-exactly-available-refused", _RESOURCES,
        "if need > have:", "if need >= have:",
