@@ -21,9 +21,9 @@ from nn_numpy import Params, backward, compute_cost, forward, init_params, predi
 from nn_numpy.cli import check as check_cli
 from nn_numpy.cli.train import main
 from nn_numpy.io.columns import Columns
-from nn_numpy.records import grad_names
 from nn_numpy.io.data import Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.io.model_io import ModelFileError, load_model
+from nn_numpy.records import grad_names
 
 ROOT = Path(__file__).parents[1]
 

@@ -190,5 +190,5 @@ def test_fit_records_the_readable_costs_at_depth() -> None:
 def test_fit_raises_diverged_at_depth_when_the_cost_stops_being_finite() -> None:
     X, Y = blobs(200, 3)
     p = deep_params(3, (6, 4), "relu", 1)
-    with pytest.raises(Diverged, match="cost is (nan|inf) at epoch"):
+    with pytest.raises(Diverged, match=r"cost is (nan|inf) at epoch"):
         fit(make_trainer(X, Y, p, 1e200), 50)
