@@ -116,7 +116,7 @@ def test_column_bytes_are_what_one_chunk_holds_per_column(dtype: type) -> None:
     p = deep_params(3, (9, 4, 6), "relu", 0)
     trainer = LayeredTrainer(X, Y, p, 0.1, dtype=dtype, chunk_size=w)
     (ch,) = trainer._chunks
-    buffers = [*ch.Aa, *ch.D[1:], ch.S, ch.B]
+    buffers = [*ch.Aa, *ch.Da[1:], ch.S, ch.B]
     assert column_bytes(p.layer_sizes, dtype) == sum(b.nbytes for b in buffers) // w
     assert layered_chunk_size(p.layer_sizes, dtype) == CACHE_BYTES // column_bytes(
         p.layer_sizes, dtype

@@ -5,17 +5,18 @@
 ``__init__``, every operation written with ``out=``, and the examples in chunks as ``Trainer``
 does. Biases are folded into the products as in ``Trainer``: Wa[l] = [W[l] | b[l]] and
 Aa[l] = [A[l]; 1] (A[0] = X), so Z[l] = Wa[l] Aa[l-1] is one ``np.dot`` (a broadcast ``+ b``
-with ``out=`` would copy its operand) and dZ[l] Aa[l-1]^T = [dZ[l] A[l-1]^T | sum_i dZ[l](i)]
-gives m dJ/dW[l] and m dJ/db[l] in one product. Per chunk and layer it keeps Aa[l] and one
-buffer D[l] for dA[l] and then dZ[l]:
+with ``out=`` would copy its operand). The bias gradient stays ``np.sum`` (pairwise, as
+``network.backward``), not a product with the ones row: in float32 a BLAS sum of m terms that
+cancel to a small mean loses digits the pairwise sum keeps. Per chunk and layer it keeps Aa[l]
+and one buffer D[l] for dA[l] and then dZ[l]:
 
 * forward: A[l] = g(Wa[l] Aa[l-1]), the sigmoid (the output's, and hidden sigmoid layers') in
   the stable form of ``network.sigmoid``, its Z kept in the scratch S (Z[L] for the cost);
-* backward: D[L] = A[L] - Y; for l = L..1 the chunk's dZ[l] Aa[l-1]^T goes into the
-  accumulator, then D[l-1] = W[l]^T D[l] and D[l-1] *= g'(Z[l-1]), with g' written over A[l-1]
-  (no longer needed): 1{A > 0} = ceil(min(A, 1)) for ReLU (A > 0 exactly where Z > 0),
-  1 - A^2 for tanh, A (1 - A) for sigmoid, each with the readable network's operations in its
-  order.
+* backward: D[L] = A[L] - Y; for l = L..1 the chunk's dZ[l] A[l-1]^T and sum_i dZ[l](i) go
+  into the accumulator, then D[l-1] = W[l]^T D[l] (the first rows of Wa[l]^T D[l]: a strided
+  W[l] would be copied) and D[l-1] *= g'(Z[l-1]), with g' written over A[l-1] (no longer
+  needed): 1{A > 0} = ceil(min(A, 1)) for ReLU (A > 0 exactly where Z > 0), 1 - A^2 for tanh,
+  A (1 - A) for sigmoid, each with the readable network's operations in its order.
 
 ``Trainer`` (one hidden ReLU layer) keeps its fused rewrites; ``make_trainer`` picks the one
 that fits the parameters.
@@ -37,11 +38,11 @@ from nn_numpy.training.trainer import CACHE_BYTES, MIN_CHUNK, chunk_widths
 def column_bytes(sizes: tuple[int, ...], dtype: DTypeLike = np.float64) -> int:
     """Bytes a chunk holds per example column for layer sizes (n_x, n_1, ..., n_L).
 
-    Aa[l] (n_l + 1 rows) for l = 0..L-1 and A[L] (one row), D[l] (n_l rows) for l = 1..L, the
-    float scratch S and the bool mask B (max_l n_l rows each).
+    Aa[l] (n_l + 1 rows) for l = 0..L-1 and A[L] (one row), Da[l] (n_l + 1 rows) for
+    l = 1..L-1 and D[L] (one row), the float scratch S and the bool mask B (max_l n_l rows each).
     """
     s, n, widest = np.dtype(dtype).itemsize, sizes[1:], max(sizes[1:])
-    return s * (sizes[0] + 2 * sum(n) + len(n) + widest) + widest
+    return s * (sizes[0] + 2 * sum(n) + 2 * len(n) - 1 + widest) + widest
 
 
 def layered_chunk_size(sizes: tuple[int, ...], dtype: DTypeLike = np.float64) -> int:
@@ -54,9 +55,10 @@ def layered_bytes(
 ) -> int:
     """Bytes of every array a ``LayeredTrainer`` allocates, as Python integers (no overflow).
 
-    The data, [X; 1] (n_x + 1, m) and Y (1, m); Wa[l] and two gradient accumulators of its shape
-    (the sum and one chunk's part); the step size and the cost's total (0-d); and for each of
-    the (at most two) chunk widths w, ``column_bytes`` per column less the data's [X; 1].
+    The data, [X; 1] (n_x + 1, m) and Y (1, m); Wa[l] = [W[l] | b[l]] and two gradient
+    accumulators of its size (the sum and one chunk's part); the step size and the cost's total
+    (0-d); and for each of the (at most two) chunk widths w, ``column_bytes`` per column less
+    the data's [X; 1].
     """
     s = np.dtype(dtype).itemsize
     n_params = sum(n * (n_prev + 1) for n_prev, n in pairwise(sizes))
@@ -72,13 +74,15 @@ class _Chunk:
     """One block of columns: Aa[0] = [X[:, cols]; 1] and y = Y[:, cols], with the buffers of its
     width (shared by chunks of equal width): Aa[l], A[l] = Aa[l][:n_l] and D[l], S and B."""
 
-    __slots__ = ("A", "Aa", "B", "D", "S", "y")
+    __slots__ = ("A", "Aa", "B", "D", "Da", "S", "y")
 
     def __init__(self, xa: NDArray[Any], y: NDArray[Any], buffers: tuple[Any, ...]) -> None:
-        Aa, D, S, B = buffers
+        Aa, Da, S, B = buffers
         self.Aa: list[NDArray[Any]] = [xa, *Aa]
         self.A = [a[: a.shape[0] - 1] for a in self.Aa[:-1]] + [self.Aa[-1]]
-        self.D: list[NDArray[Any]] = [xa, *D]  # D[0] is never written: layer 1 has no dA[0]
+        # Da[l] (n_l + 1, w) for l < L, last row the unused b[l+1]^T dZ[l+1]; D[l] = Da[l][:n_l]
+        self.Da: list[NDArray[Any]] = [xa, *Da]  # index 0 is never written: no dA[0]
+        self.D = [a[: a.shape[0] - 1] for a in self.Da[:-1]] + [self.Da[-1]]
         self.S, self.B, self.y = S, B, y
 
 
@@ -111,11 +115,12 @@ class LayeredTrainer:
         self.learning_rate = float(learning_rate)
 
         # Wa[l] = [W[l] | b[l]] and its gradient sums, index l = 1..L (index 0 unused).
-        self._Wa = [np.empty((0, 0), dt)]
+        self._Wa = [np.empty((0, 1), dt)]
         for l in range(1, L + 1):
             self._Wa.append(np.hstack([params[f"W{l}"], params[f"b{l}"]]).astype(dt))
-        self._WT = [Wa[:, : Wa.shape[1] - 1].T for Wa in self._Wa]  # W[l]^T, a view
-        self._G = [np.empty_like(Wa) for Wa in self._Wa]  # sum over all chunks
+        # Ga[l] = [sum_i dZ[l] A[l-1]^T | sum_i dZ[l]] = m [dJ/dW[l] | dJ/db[l]]; every operand
+        # of the step is whole and contiguous (a strided or broadcast one makes NumPy copy it).
+        self._G = [np.empty_like(Wa) for Wa in self._Wa]  # the sums over all chunks
         self._G_chunk = [np.empty_like(Wa) for Wa in self._Wa]  # one later chunk's part
         self._step_size = np.asarray(self.learning_rate / m, dtype=dt)  # lr/m: the 1/m of dJ
         self._total = np.zeros((), dtype=dt)
@@ -138,8 +143,8 @@ class LayeredTrainer:
     def _chunk_buffers(self, w: int) -> tuple[Any, ...]:
         dt, n = self.dtype, self.sizes[1:]
         Aa = [np.ones((n_l + 1, w), dtype=dt) for n_l in n[:-1]] + [np.empty((1, w), dtype=dt)]
-        D = [np.empty((n_l, w), dtype=dt) for n_l in n]
-        return Aa, D, np.empty((max(n), w), dtype=dt), np.empty((max(n), w), dtype=bool)
+        Da = [np.empty((n_l + 1, w), dtype=dt) for n_l in n[:-1]] + [np.empty((1, w), dtype=dt)]
+        return Aa, Da, np.empty((max(n), w), dtype=dt), np.empty((max(n), w), dtype=bool)
 
     def _forward(self, ch: _Chunk) -> None:
         """A[l] for l = 1..L, and Z[L] in S[:1]."""
@@ -180,17 +185,19 @@ class LayeredTrainer:
         np.multiply(D, A, out=D)
 
     def _accumulate(self) -> None:
-        """G[l] = sum_i dZ[l](i) Aa[l-1](i)^T = m [dJ/dW[l] | dJ/db[l]], over every chunk."""
+        """G[l] = [sum_i dZ[l](i) A[l-1](i)^T | sum_i dZ[l](i)], over every chunk."""
         L = self.L
         for i, ch in enumerate(self._chunks):
             G = self._G if i == 0 else self._G_chunk
             self._forward(ch)
-            Aa, D = ch.Aa, ch.D
+            Aa, Da, D = ch.Aa, ch.Da, ch.D
             np.subtract(ch.A[L], ch.y, out=D[L])  # Box 1: dZ[L] = A[L] - Y
             for l in range(L, 0, -1):
-                np.dot(D[l], Aa[l - 1].T, out=G[l])  # m dJ/dW[l] = dZ[l] A[l-1]^T; Box 3
+                np.dot(D[l], Aa[l - 1].T, out=G[l])  # m dJ/dW[l] = dZ[l] (A[l-1])^T
+                np.sum(D[l], axis=1, out=G[l][:, -1])  # Box 3: m dJ/db[l] = sum_i dZ[l](i)
                 if l > 1:
-                    np.dot(self._WT[l], D[l], out=D[l - 1])  # Box 2: dA[l-1] = W[l]^T dZ[l]
+                    # Box 2: dA[l-1] = W[l]^T dZ[l], in the first n_{l-1} rows of Wa[l]^T dZ[l]
+                    np.dot(self._Wa[l].T, D[l], out=Da[l - 1])
                     self._times_g_prime(ch, l - 1)  # Box 2: dZ[l-1] = dA[l-1] * g'(Z[l-1])
             if i > 0:
                 for l in range(1, L + 1):
