@@ -23,6 +23,7 @@ from nn_numpy.cli.train import main
 from nn_numpy.io.columns import Columns
 from nn_numpy.io.data import Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.io.model_io import ModelFileError, load_model
+from nn_numpy.records import grad_names
 
 ROOT = Path(__file__).parents[1]
 
@@ -144,8 +145,19 @@ def random_params(n_x: int, n_h: int, seed: int) -> Params:
 
 
 def readable_grads(p: Params, X: np.ndarray, Y: np.ndarray) -> dict[str, np.ndarray]:
+    """dJ/dW[l], dJ/db[l] of the readable network, l = 1..L: the keys of a trainer's Grads."""
     g = backward(p, forward(p, X), X, Y)
-    return {name: g[name] for name in GRAD_NAMES}
+    return {name: g[name] for name in grad_names(p.L)}
+
+
+def deep_params(
+    n_x: int, hidden: tuple[int, ...], activation: str, seed: int, bias: float = 0.3
+) -> Params:
+    """init_params' weights with non-zero biases in every layer, so every bias path is used."""
+    p = init_params(n_x, hidden, seed=seed, activation=activation)
+    rng = np.random.default_rng(seed + 1)
+    arrays = {k: v if k[0] == "W" else bias * rng.standard_normal(v.shape) for k, v in p.items()}
+    return Params(**arrays, activation=activation)
 
 
 # model files: a trained model, and reading, rewriting and failing to load its entries
@@ -339,8 +351,10 @@ sys.exit((train if program == "train" else predict).main(argv))
 def assert_gradients_and_cost_equal_readable(
     t: Any, p: Params, X: np.ndarray, Y: np.ndarray
 ) -> None:
-    """A trainer's gradients() and cost() equal the readable network's to 1e-12, shapes included."""
+    """A trainer's gradients() and cost() equal the readable network's to 1e-12, shapes included;
+    the gradients are one record with exactly the keys dW1, db1, ..., dWL, dbL, in order."""
     fast = t.gradients()
+    assert tuple(fast) == grad_names(p.L)
     for name, expected in readable_grads(p, X, Y).items():
         assert getattr(fast, name).shape == expected.shape, name
         close(getattr(fast, name), expected, 1e-12)
