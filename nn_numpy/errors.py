@@ -13,6 +13,7 @@ Each also derives from the built-in exception it has always been (a ``DataError`
     +-- WriteError (OSError)               an output could not be written
     +-- Diverged                           the cost of a training run stopped being finite
     +-- NumbaUnavailableError (ImportError)   the numba backend without numba
+    +-- BackendUnsupportedError (UsageError, ValueError)   a backend asked for a network it lacks
     +-- PlotUnavailableError (RuntimeError)   plotting without matplotlib
     +-- KinkError (ValueError)             no smooth finite-difference stencil for an entry
     +-- OracleDisagreement (AssertionError)   two of the checker's oracles disagree: our bug
@@ -27,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "BackendUnsupportedError",
     "DataError",
     "Diverged",
     "KinkError",
@@ -90,6 +92,11 @@ class Diverged(NNNumpyError):
 
 class NumbaUnavailableError(NNNumpyError, ImportError):
     """The numba backend was asked for, but numba cannot be imported."""
+
+
+class BackendUnsupportedError(UsageError, ValueError):
+    """The chosen training backend does not compute this network (the numba backend: one hidden
+    ReLU layer only); a usage error, exit 2, in one line naming the backend that does."""
 
 
 class PlotUnavailableError(NNNumpyError, RuntimeError):

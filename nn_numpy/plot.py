@@ -16,6 +16,7 @@ import numpy as np
 from nn_numpy.errors import PlotUnavailableError
 from nn_numpy.io.atomic import atomic_write
 from nn_numpy.network import Array, Params, predict_proba
+from nn_numpy.records import architecture
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -92,8 +93,8 @@ def training_figure(
             "(it is drawn for 2-feature data only)",
             fontsize="medium",
         )
-    n_h = params.W1.shape[0]
-    network = f"network {n_x} \u2192 {n_h} ReLU \u2192 1 sigmoid, {params.W1.dtype}"
+    shape = architecture(params.layer_sizes, params.activation, "\u2192")
+    network = f"network {shape}, {params.W1.dtype}"
     _draw_cost(ax_cost, cost_epochs, costs, network)
     return fig
 

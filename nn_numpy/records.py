@@ -31,6 +31,18 @@ def grad_names(L: int) -> tuple[str, ...]:
     return tuple(f"d{name}" for name in param_names(L))
 
 
+def architecture(layer_sizes: tuple[int, ...], activation: str, arrow: str = "->") -> str:
+    """The network as text, input to output: ``2 -> 8 tanh -> 4 tanh -> 1 sigmoid``.
+
+    Each hidden layer is its width and activation (ReLU in capitals, as written in the README),
+    so one ReLU layer reads ``2 -> 5 ReLU -> 1 sigmoid``.
+    """
+    shown = "ReLU" if activation == "relu" else activation
+    n_x, *hidden, n_out = layer_sizes
+    layers = [str(n_x), *(f"{n} {shown}" for n in hidden), f"{n_out} sigmoid"]
+    return f" {arrow} ".join(layers)
+
+
 # One hidden layer (L = 2): the network of the seed's boxes.
 PARAM_NAMES = param_names(2)
 GRAD_NAMES = grad_names(2)

@@ -12,8 +12,9 @@ module) or carry the ``torch`` marker; the fixture marks its users automatically
 Hypothesis runs derandomized (``nn-numpy`` profile: the same examples on every run and in CI);
 ``HYPOTHESIS_PROFILE=explore`` draws fresh examples for local bug hunting.
 
-Shared fixtures: ``user_dir`` (nn-numpy-check's target in the current directory) and
-``model_file`` (a saved model); shared plain helpers are in ``tests/helpers.py``.
+Shared fixtures: ``user_dir`` (nn-numpy-check's target in the current directory),
+``model_file`` (a saved model) and ``model_file_v2`` (the same in format 2); shared plain
+helpers are in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import pytest
 from hypothesis import settings
 
 from nn_numpy.io.model_io import save_model
-from tests.helpers import COLUMNS, GOOD, trained_model
+from tests.helpers import COLUMNS, GOOD, as_format_2, trained_model
 
 REQUIRE_TORCH = os.environ.get("NN_NUMPY_REQUIRE_TORCH", "") not in ("", "0")
 
@@ -119,6 +120,13 @@ def model_file(tmp_path: Path) -> Path:
     path = tmp_path / "model.npz"
     save_model(path, params, standardizer, np.float64, COLUMNS)
     return path
+
+
+@pytest.fixture
+def model_file_v2(model_file: Path) -> Path:
+    """``model_file`` in format 2's layout (one ReLU layer of ``hidden_size`` units)."""
+    as_format_2(model_file)
+    return model_file
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from nn_numpy.cli.train import main
 from nn_numpy.io.columns import Columns
 from nn_numpy.io.data import Standardizer, load_table, split_xy, train_test_split
 from nn_numpy.io.model_io import ModelFileError, load_model
+from nn_numpy.records import grad_names
 
 ROOT = Path(__file__).parents[1]
 
@@ -66,6 +67,36 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, out, err
 
 
+def readable_run(
+    path: str,
+    hidden: int | tuple[int, ...],
+    lr: float,
+    epochs: int,
+    test_size: float = 0.2,
+    seed: int = 42,
+    standardize: str = "train",
+    activation: str = "relu",
+    dtype: type[np.floating] = np.float64,
+) -> tuple[Params, list[float], tuple[np.ndarray, ...]]:
+    """nn-numpy-train's run through the readable ``network.train`` loop, written out step by
+    step: (final parameters, J before each step, (X_train, Y_train, X_test, Y_test)).
+
+    ``standardize``: "train" (statistics of the train split), "all" (of all rows) or "none".
+    The weights are drawn in float64 and cast to ``dtype``, as the command does.
+    """
+    X, Y = split_xy(load_table(path))
+    Xtr, Ytr, Xte, Yte = train_test_split(X, Y, test_size, seed)
+    if standardize == "none":
+        scaler = Standardizer.identity(X.shape[0])
+    else:
+        scaler = Standardizer.fit(Xtr if standardize == "train" else X)
+    Xtr, Xte = scaler.transform(Xtr).astype(dtype), scaler.transform(Xte).astype(dtype)
+    start = init_params(X.shape[0], hidden, seed, activation=activation)
+    start = Params(**{k: v.astype(dtype) for k, v in start.items()}, activation=activation)
+    params, costs = train(Xtr, Ytr.astype(dtype), start, lr, epochs)
+    return params, costs, (Xtr, Ytr, Xte, Yte)
+
+
 def reference(
     path: str,
     hidden: int,
@@ -75,18 +106,10 @@ def reference(
     seed: int = 42,
     standardize: str = "train",
 ) -> dict[str, float]:
-    """The same run through the readable ``network.train`` loop, written out step by step.
-
-    ``standardize``: "train" (statistics of the train split), "all" (of all rows) or "none".
-    """
-    X, Y = split_xy(load_table(path))
-    Xtr, Ytr, Xte, Yte = train_test_split(X, Y, test_size, seed)
-    if standardize == "none":
-        scaler = Standardizer.identity(X.shape[0])
-    else:
-        scaler = Standardizer.fit(Xtr if standardize == "train" else X)
-    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
-    params, _ = train(Xtr, Ytr, init_params(X.shape[0], hidden, seed), lr, epochs)
+    """The final cost and accuracies of ``readable_run``."""
+    params, _, (Xtr, Ytr, Xte, Yte) = readable_run(
+        path, hidden, lr, epochs, test_size, seed, standardize
+    )
     return {
         "final_cost": compute_cost(forward(params, Xtr), Ytr),
         "train_accuracy": float(np.mean(predict(params, Xtr) == Ytr)),
@@ -122,8 +145,19 @@ def random_params(n_x: int, n_h: int, seed: int) -> Params:
 
 
 def readable_grads(p: Params, X: np.ndarray, Y: np.ndarray) -> dict[str, np.ndarray]:
+    """dJ/dW[l], dJ/db[l] of the readable network, l = 1..L: the keys of a trainer's Grads."""
     g = backward(p, forward(p, X), X, Y)
-    return {name: g[name] for name in GRAD_NAMES}
+    return {name: g[name] for name in grad_names(p.L)}
+
+
+def deep_params(
+    n_x: int, hidden: tuple[int, ...], activation: str, seed: int, bias: float = 0.3
+) -> Params:
+    """init_params' weights with non-zero biases in every layer, so every bias path is used."""
+    p = init_params(n_x, hidden, seed=seed, activation=activation)
+    rng = np.random.default_rng(seed + 1)
+    arrays = {k: v if k[0] == "W" else bias * rng.standard_normal(v.shape) for k, v in p.items()}
+    return Params(**arrays, activation=activation)
 
 
 # model files: a trained model, and reading, rewriting and failing to load its entries
@@ -157,6 +191,16 @@ def rewrite_model(path: Path, **changes: np.ndarray | None) -> None:
             arrays[k] = v
     with open(path, "wb") as f:
         np.savez(f, **arrays)  # type: ignore[arg-type]
+
+
+def as_format_2(path: Path) -> None:
+    """Rewrite a saved one-ReLU-layer model in format 2's documented layout (model_io's
+    docstring): ``hidden_size`` in place of ``layer_sizes`` and ``activation``."""
+    arrays = model_arrays(path)
+    sizes = [int(n) for n in arrays.pop("layer_sizes")]
+    assert len(sizes) == 3 and str(arrays.pop("activation")) == "relu"
+    rewrite_model(path, layer_sizes=None, activation=None, hidden_size=np.array(sizes[1]),
+                  format_version=np.array(2))  # fmt: skip
 
 
 def load_error(path: Path) -> str:
@@ -307,8 +351,10 @@ sys.exit((train if program == "train" else predict).main(argv))
 def assert_gradients_and_cost_equal_readable(
     t: Any, p: Params, X: np.ndarray, Y: np.ndarray
 ) -> None:
-    """A trainer's gradients() and cost() equal the readable network's to 1e-12, shapes included."""
+    """A trainer's gradients() and cost() equal the readable network's to 1e-12, shapes included;
+    the gradients are one record with exactly the keys dW1, db1, ..., dWL, dbL, in order."""
     fast = t.gradients()
+    assert tuple(fast) == grad_names(p.L)
     for name, expected in readable_grads(p, X, Y).items():
         assert getattr(fast, name).shape == expected.shape, name
         close(getattr(fast, name), expected, 1e-12)

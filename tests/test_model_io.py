@@ -43,14 +43,15 @@ def test_loaded_model_predicts_exactly_what_the_in_memory_one_does(tmp_path, dty
 
 def test_model_file_holds_documented_entries_readable_without_pickle(model_file):
     arrays = model_arrays(model_file)
-    assert set(arrays) == {*KEYS, *NAME_KEYS, "format_version"}
+    assert set(arrays) == {"W1", "b1", "W2", "b2", *KEYS, *NAME_KEYS, "format_version"}
     assert [str(n) for n in arrays["feature_names"]] == ["x1", "x2", "x3"]
     assert str(arrays["label_name"]) == "label"
     assert str(arrays["version"]) == nn_numpy.__version__
     assert int(arrays["format_version"]) == FORMAT_VERSION
     assert str(arrays["dtype"]) == "float64"
     assert int(arrays["n_features"]) == 3
-    assert int(arrays["hidden_size"]) == 5
+    assert arrays["layer_sizes"].tolist() == [3, 5, 1]
+    assert str(arrays["activation"]) == "relu"
     model = load_model(model_file)
     assert (model.n_features, model.hidden_size, model.version) == (3, 5, nn_numpy.__version__)
 
@@ -150,13 +151,19 @@ def test_incompatible_format_version_names_both_versions(model_file, stored):
     rewrite_model(model_file, format_version=stored)
     message = load_error(model_file)
     assert f"has format version {stored.item()!r}" in message
-    assert f"reads format versions 1, {FORMAT_VERSION}" in message
+    assert "reads format versions 1, 2, 3" in message
 
 
-@pytest.mark.parametrize("key", ["W2", "std", "hidden_size", "version"])
+@pytest.mark.parametrize("key", ["W2", "std", "layer_sizes", "activation", "version"])
 def test_missing_entry_is_named(model_file, key):
     rewrite_model(model_file, **{key: None})
     assert f"missing entries: {key}" in load_error(model_file)
+
+
+@pytest.mark.parametrize("key", ["W2", "std", "hidden_size", "version"])
+def test_missing_entry_of_a_format_2_file_is_named(model_file_v2, key):
+    rewrite_model(model_file_v2, **{key: None})
+    assert f"missing entries: {key}" in load_error(model_file_v2)
 
 
 @pytest.mark.parametrize(
@@ -165,7 +172,7 @@ def test_missing_entry_is_named(model_file, key):
         ({"W1": np.zeros((5, 4))}, "W1 has shape (5, 4), expected (5, 3)"),
         ({"b2": np.zeros((1, 2))}, "b2 has shape (1, 2), expected (1, 1)"),
         ({"mean": np.zeros((2, 1))}, "mean has shape (2, 1), expected (3, 1)"),
-        ({"hidden_size": np.array(4)}, "W1 has shape (5, 3), expected (4, 3)"),
+        ({"layer_sizes": np.array([3, 4, 1])}, "W1 has shape (5, 3), expected (4, 3)"),
         ({"n_features": np.array(0)}, "n_features is 0, expected a positive integer"),
         ({"dtype": np.array("float16")}, "dtype is 'float16', expected one of float32, float64"),
         ({"dtype": np.array("float32")}, "W1 has dtype float64, expected float32"),
@@ -178,6 +185,12 @@ def test_inconsistent_model_file_says_what_is_wrong(model_file, changes, expecte
     message = load_error(model_file)
     assert "is inconsistent" in message
     assert expected in message
+
+
+def test_a_format_2_file_whose_hidden_size_disagrees_with_W1_names_both(model_file_v2):
+    rewrite_model(model_file_v2, hidden_size=np.array(4))
+    message = load_error(model_file_v2)
+    assert "W1 has shape (5, 3), expected (4, 3) for hidden_size=4, n_features=3" in message
 
 
 def test_save_model_stores_the_parameters_in_the_requested_dtype(tmp_path):

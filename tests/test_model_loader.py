@@ -50,10 +50,10 @@ def test_a_needed_member_claiming_a_huge_shape_is_refused_from_its_header(model_
     assert "W1 has shape (1099511627776,), expected (5, 3)" in load_error(model_file)
 
 
-def test_hidden_size_beyond_the_machine_is_refused_before_reading_parameters(model_file):
-    rewrite_model(model_file, hidden_size=np.array(10**15), W1=None)
-    _add_member(model_file, "W1.npy", _npy_header((10**15, 3)))
-    assert "claims hidden_size=1000000000000000" in load_error(model_file)
+def test_hidden_size_beyond_the_machine_is_refused_before_reading_parameters(model_file_v2):
+    rewrite_model(model_file_v2, hidden_size=np.array(10**15), W1=None)
+    _add_member(model_file_v2, "W1.npy", _npy_header((10**15, 3)))
+    assert "claims hidden_size=1000000000000000" in load_error(model_file_v2)
 
 
 def test_gigabytes_of_extra_data_are_never_read(model_file, monkeypatch):
@@ -161,9 +161,9 @@ def test_predictions_are_finite_probabilities_for_huge_but_computable_rows(model
         assert np.all((proba >= 0) & (proba <= 1))
 
 
-def test_a_format_1_file_without_names_still_loads(model_file):
-    rewrite_model(model_file, format_version=np.array(1), feature_names=None, label_name=None)
-    model = load_model(model_file)
+def test_a_format_1_file_without_names_still_loads(model_file_v2):
+    rewrite_model(model_file_v2, format_version=np.array(1), feature_names=None, label_name=None)
+    model = load_model(model_file_v2)
     assert model.columns is None and model.n_features == 3
 
 

@@ -1,5 +1,7 @@
 """Each term of the memory estimate, as its docstring states it, isolated by differences of
-``training_bytes`` (every term is linear in the size it counts), and the estimate's units.
+``training_bytes`` (every term is linear in the size it counts), and the estimate's units;
+for any other network than one hidden ReLU layer, the deep estimate's terms and its cover of a
+run's peak.
 
 - init: W1 and W2 drawn in float64 whatever the run's dtype: 2 * 8 * n_h * (n_x + 1) bytes;
 - trainer: Xa (n_x + 1, m) and the (n_x + 1)-row copy, plus six (n_h + 1, n_x + 1) buffers;
@@ -19,7 +21,15 @@ import pytest
 
 from nn_numpy import forward, init_params
 from nn_numpy.io import resources
-from nn_numpy.io.resources import ResourceError, _size, require_memory, training_bytes
+from nn_numpy.io.resources import (
+    ResourceError,
+    _size,
+    deep_training_bytes,
+    require_memory,
+    training_bytes,
+)
+from nn_numpy.training import make_trainer
+from nn_numpy.training.layered import layered_bytes
 from nn_numpy.training.trainer import MIN_CHUNK, default_chunk_size
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -167,3 +177,56 @@ def test_float32_chunks_are_as_wide_as_float32_sizes_them():
         n_x, n_h, m, 0, np.float32
     )
     assert step == s * (n_x + 2) + 2 * s * (4 * (n_h + 1) + (n_x + 1)) + 3 * s * n_h
+
+
+# ------------------------------------------------------------------ any depth
+
+
+def test_one_hidden_size_in_a_list_is_the_int_estimate_and_other_networks_the_deep_one():
+    args = (3, 12, 4, np.float64)
+    assert training_bytes(3, [7], *args[1:]) == training_bytes(3, 7, *args[1:])
+    assert training_bytes(3, (7,), *args[1:], activation="tanh") == deep_training_bytes(
+        (3, 7, 1), *args[1:]
+    )
+    assert training_bytes(3, (7, 5), *args[1:]) == deep_training_bytes((3, 7, 5, 1), *args[1:])
+
+
+def test_the_deep_estimate_is_init_trainer_and_the_readable_forward():
+    sizes, m_train, m_test, s = (3, 7, 5, 1), 300, 500, 4
+    init = 2 * 8 * 7 * 5 + s * (7 * 4 + 5 * 8 + 1 * 6)  # two float64 W2 draws, every W[l], b[l]
+    accuracy = s * m_test * (2 * (7 + 5 + 1) + 3 * 7)  # Z[l], A[l]; 3 temporaries of the widest
+    assert deep_training_bytes(sizes, m_train, m_test, np.float32) == (
+        init + layered_bytes(sizes, m_train, np.float32) + accuracy
+    )
+
+
+@pytest.mark.parametrize(
+    ("hidden", "activation", "dtype"),
+    [((8, 4), "relu", np.float64), ((32, 16, 8), "sigmoid", np.float32),
+     ((5,), "tanh", np.float64), ((400, 3), "tanh", np.float64)],
+)  # fmt: skip
+def test_the_deep_estimate_covers_the_peak_of_a_run_within_4x(hidden, activation, dtype):
+    """init, make_trainer, a step, the cost and the accuracy pass, as the training command."""
+    n_x, m_train, m_test = 3, 3000, 1000
+    rng = np.random.default_rng(0)
+    X, X_test = rng.normal(size=(n_x, m_train)), rng.normal(size=(n_x, m_test))
+    Y = (rng.random((1, m_train)) < 0.5).astype(np.float64)
+    tracemalloc.start()
+    try:
+        p = init_params(n_x, hidden, seed=0, dtype=dtype, activation=activation)
+        trainer = make_trainer(X, Y, p, 0.1, dtype=dtype)
+        del p
+        trainer.step()
+        trainer.cost()
+        forward(trainer.params, X.astype(dtype))
+        forward(trainer.params, X_test.astype(dtype))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    estimate = training_bytes(n_x, hidden, m_train, m_test, dtype, activation)
+    assert peak <= estimate <= 4 * peak
+
+
+def test_a_million_hidden_sizes_past_any_float_are_one_exact_integer():
+    need = training_bytes(2, [10**20] * 10**6, 12, 3, np.float64)
+    assert isinstance(need, int) and need > 10**40 * 10**6

@@ -92,7 +92,8 @@ def test_metrics_json_holds_the_run(capsys: pytest.CaptureFixture[str], tmp_path
     m = read_metrics(path)
     assert m["data_path"] == LARGE
     assert (m["n_features"], m["n_train"], m["n_test"]) == (2, 1600, 400)
-    assert (m["hidden_size"], m["learning_rate"], m["epochs"]) == (3, 0.05, 1200)
+    assert (m["hidden_sizes"], m["activation"]) == ([3], "relu")
+    assert (m["learning_rate"], m["epochs"]) == (0.05, 1200)
     assert (m["seed"], m["test_size"], m["standardize"], m["dtype"]) == (42, 0.2, True, "float64")
     ref = reference(LARGE, 3, 0.05, 1200)
     assert m["final_cost"] == pytest.approx(ref["final_cost"], rel=1e-9)

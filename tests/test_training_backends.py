@@ -1,7 +1,10 @@
 """The contract every fast training backend keeps: it computes what the readable network computes.
 
-One test per claim, run for each backend: the fused NumPy ``Trainer`` (``trainer``) and the
-compiled ``NumbaTrainer`` (``numba``, one thread unless a test asks for more). The reference is
+One test per claim, run for each backend: the fused NumPy ``Trainer`` (``trainer``), the
+layer-by-layer ``LayeredTrainer`` (``layered``, any depth and hidden activation) and the compiled
+``NumbaTrainer`` (``numba``, one thread unless a test asks for more). The claims at depth (1-4
+hidden layers, relu / tanh / sigmoid, float64 and float32) are made of what ``make_trainer``
+returns for those parameters, and of the numba backend's refusal. The reference is
 ``network.py`` (forward, backward, compute_cost, update_params), itself checked against torch
 autograd elsewhere; ``close`` (tests/helpers.py) bounds errors relative to the quantity's size.
 Without numba its cases skip with the reason, except under ``NN_NUMPY_REQUIRE_NUMBA=1``, where a
@@ -18,18 +21,28 @@ import pytest
 from numpy.typing import DTypeLike
 
 from nn_numpy import Params, Trainer, backward, compute_cost, forward, update_params
-from nn_numpy.training.fast_trainer import NumbaTrainer
+from nn_numpy.errors import BackendUnsupportedError, UsageError
+from nn_numpy.records import ACTIVATIONS, grad_names, param_names
+from nn_numpy.training import LayeredTrainer, make_trainer
+from nn_numpy.training.fast_trainer import NumbaTrainer, backend_problem
 from tests.helpers import (
     GRAD_NAMES,
     PARAM_NAMES,
     assert_gradients_and_cost_equal_readable,
     blobs,
     close,
+    deep_params,
     needs_numba,
     random_params,
 )
 
-BACKENDS = [pytest.param("trainer"), pytest.param("numba", marks=needs_numba)]
+BACKENDS = [
+    pytest.param("trainer"),
+    pytest.param("layered"),
+    pytest.param("numba", marks=needs_numba),
+]
+# 1 to 4 hidden layers, each a different width, narrowing and widening
+HIDDEN = [(5,), (8, 4), (6, 3, 7), (7, 3, 5, 2)]
 
 
 def make(
@@ -44,7 +57,8 @@ def make(
     """The backend's trainer; ``options``: ``chunk_size`` (trainer) or ``threads`` (numba)."""
     if backend == "numba":
         return NumbaTrainer(X, Y, p, learning_rate, dtype=dtype, threads=options.get("threads", 1))
-    return Trainer(X, Y, p, learning_rate, dtype=dtype, chunk_size=options.get("chunk_size"))
+    cls = LayeredTrainer if backend == "layered" else Trainer
+    return cls(X, Y, p, learning_rate, dtype=dtype, chunk_size=options.get("chunk_size"))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -60,6 +74,8 @@ def test_gradients_and_cost_equal_readable_backward_to_1e12(backend: str, n_h: i
     [
         pytest.param("trainer", {"chunk_size": None}, id="trainer"),
         pytest.param("trainer", {"chunk_size": 97}, id="trainer-chunks-of-97"),
+        pytest.param("layered", {"chunk_size": None}, id="layered"),
+        pytest.param("layered", {"chunk_size": 97}, id="layered-chunks-of-97"),
         pytest.param("numba", {"threads": 1}, id="numba", marks=needs_numba),
         pytest.param("numba", {"threads": 2}, id="numba-2-threads", marks=needs_numba),
     ],
@@ -125,3 +141,90 @@ def test_params_are_copies_and_inputs_are_not_modified(backend: str) -> None:
     snapshot = t.params
     snapshot.W1[...] = 123.0
     assert not np.any(t.params.W1 == 123.0)
+
+
+# ------------------------------------------------------------------ any depth and activation
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("hidden", HIDDEN, ids=str)
+def test_deep_gradients_and_cost_equal_readable_backward_to_1e12(
+    hidden: tuple[int, ...], activation: str
+) -> None:
+    X, Y = blobs(1500, 3)
+    p = deep_params(3, hidden, activation, seed=len(hidden))
+    t = make_trainer(X, Y, p, 0.1)
+    assert type(t) is (Trainer if (hidden, activation) == ((5,), "relu") else LayeredTrainer)
+    assert_gradients_and_cost_equal_readable(t, p, X, Y)
+
+
+@pytest.mark.parametrize("chunk_size", [None, 97], ids=["one-chunk", "chunks-of-97"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("hidden", HIDDEN[1:], ids=str)
+def test_deep_steps_equal_readable_forward_backward_update(
+    hidden: tuple[int, ...], activation: str, chunk_size: int | None
+) -> None:
+    X, Y = blobs(1000, 3, seed=1)
+    p = deep_params(3, hidden, activation, seed=2)
+    t = make_trainer(X, Y, p, 0.5, chunk_size=chunk_size)
+    for _ in range(15):
+        assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
+        t.step()
+        p = update_params(p, backward(p, forward(p, X), X, Y), learning_rate=0.5)
+    assert t.params.activation == activation
+    for name in param_names(p.L):
+        close(t.params[name], p[name], 1e-12)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("hidden", HIDDEN, ids=str)
+def test_deep_float32_agrees_with_the_float64_readable_step_to_1e5(
+    hidden: tuple[int, ...], activation: str
+) -> None:
+    """float32 carries ~7 digits, so 1e-12 is out of its reach: 1e-5, as for one layer."""
+    X, Y = blobs(1000, 3, seed=2)
+    p = deep_params(3, hidden, activation, seed=3)
+    t32 = make_trainer(X, Y, p, 0.5, dtype=np.float32)
+    g32 = t32.gradients()
+    g64 = backward(p, forward(p, X), X, Y)
+    for name in grad_names(p.L):
+        assert g32[name].dtype == np.float32
+        close(g32[name], g64[name], 1e-5)
+    for _ in range(20):
+        t32.step()
+        p = update_params(p, backward(p, forward(p, X), X, Y), learning_rate=0.5)
+    assert t32.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-5)
+    for name in param_names(p.L):
+        assert t32.params[name].dtype == np.float32
+        close(t32.params[name], p[name], 1e-5)
+
+
+def test_a_dead_unit_in_a_middle_layer_passes_no_gradient_like_readable() -> None:
+    """A unit of layer 2 with Z = 0 on every example: 1{0 > 0} = 0 below and above it."""
+    X, Y = blobs(300, 3)
+    arrays = deep_params(3, (6, 4, 5), "relu", seed=0).as_dict()
+    arrays["W2"][1] = 0.0
+    arrays["b2"][1] = 0.0
+    p = Params(**arrays)
+    fast = make_trainer(X, Y, p, 0.1).gradients()
+    assert np.all(fast.dW2[1] == 0.0) and fast.db2[1, 0] == 0.0 and np.all(fast.dW3[:, 1] == 0.0)
+    assert_gradients_and_cost_equal_readable(make_trainer(X, Y, p, 0.1), p, X, Y)
+
+
+@pytest.mark.parametrize(
+    ("hidden", "activation"), [((8, 4), "relu"), ((5,), "tanh"), ((5,), "sigmoid")]
+)
+def test_the_numba_backend_refuses_other_networks_in_one_usage_line(
+    hidden: tuple[int, ...], activation: str
+) -> None:
+    """Before numba is imported: the refusal holds whether or not numba is installed."""
+    X, Y = blobs(50)
+    p = deep_params(2, hidden, activation, seed=0)
+    with pytest.raises(BackendUnsupportedError) as info:
+        make_trainer(X, Y, p, 0.1, backend="numba")
+    message = str(info.value)
+    assert isinstance(info.value, UsageError) and "\n" not in message
+    assert f"hidden layers {' '.join(map(str, hidden))} of {activation}" in message
+    assert message.endswith("use --backend numpy")
+    assert backend_problem("numba", hidden, activation) == message
+    assert backend_problem("numpy", hidden, activation) is None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nn_numpy.cli._readable_trainer import readable_training_bytes, trains_readably
 from nn_numpy.io.columns import Columns, training_columns
 from nn_numpy.io.data import Standardizer, check_both_classes, split_xy, train_test_split
 from nn_numpy.io.reader import DataError, read_table
@@ -61,11 +62,17 @@ def prepare(args: argparse.Namespace, data_path: str) -> TrainingData:
     X, Y = split_xy(table)
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_size, args.seed)
     check_both_classes(Y_train, f"the train split's {Y_train.shape[1]} labels")
-    n_x = X.shape[0]
+    n_x, hidden = X.shape[0], tuple(args.hidden_size)
+    if trains_readably(hidden, args.activation):
+        need = readable_training_bytes(
+            (n_x, *hidden, 1), Y_train.shape[1], Y_test.shape[1], args.dtype
+        )
+    else:
+        need = training_bytes(n_x, hidden[0], Y_train.shape[1], Y_test.shape[1], args.dtype)
     require_memory(
-        training_bytes(n_x, args.hidden_size, Y_train.shape[1], Y_test.shape[1], args.dtype),
-        f"--hidden-size {args.hidden_size} with {X.shape[1]} examples of {n_x} features "
-        f"({args.dtype})",
+        need,
+        f"--hidden-size {' '.join(map(str, hidden))} with {X.shape[1]} examples of {n_x} "
+        f"features ({args.dtype})",
     )
     scaler = Standardizer.fit(X_train) if args.standardize else Standardizer.identity(n_x)
     inputs = scaler.transform(X_train)
@@ -100,7 +107,7 @@ def predictions(params: Params, X: np.ndarray, split: str) -> np.ndarray:
     """``network.predict`` on a split, refusing examples whose output is not finite: an example
     far outside the training data (in the test split, say) would otherwise count as class 0."""
     with np.errstate(all="ignore"):
-        bad = np.flatnonzero(~np.isfinite(forward(params, X).Z2[0]))
+        bad = np.flatnonzero(~np.isfinite(forward(params, X)[f"Z{params.L}"][0]))
         if bad.size:
             raise DataError(
                 f"{bad.size} example(s) of the {split} split are too far from the training data "

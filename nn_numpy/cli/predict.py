@@ -84,8 +84,10 @@ def check_header(header: Table, model: Model) -> None:
 def probabilities(model: Model, X: np.ndarray, table: Table) -> np.ndarray:
     """P(y = 1 | x) for each row, after checking the forward pass fits in memory; a row whose
     output cannot be computed is an error naming its line in the file."""
-    need = 4 * model.dtype.itemsize * model.hidden_size * X.shape[1]
-    require_memory(need, f"a model with hidden_size {model.hidden_size} on {X.shape[1]} rows")
+    hidden = model.params.hidden_sizes  # the forward pass keeps Z[l] and A[l] of every layer
+    need = 4 * model.dtype.itemsize * sum(hidden) * X.shape[1]
+    shown = f"hidden_size {hidden[0]}" if len(hidden) == 1 else f"hidden sizes {list(hidden)}"
+    require_memory(need, f"a model with {shown} on {X.shape[1]} rows")
     try:
         return model.predict_proba(X).ravel()
     except PredictionError as e:

@@ -27,11 +27,14 @@ from nn_numpy import plot
 from nn_numpy.cli import _inputs
 from nn_numpy.cli._errors import ArgumentParser, UsageError, fail, printable, run_cli
 from nn_numpy.cli._outputs import check_outputs, format_cost, write_metrics
+from nn_numpy.cli._readable_trainer import ReadableTrainer, trains_readably
 from nn_numpy.errors import Diverged
 from nn_numpy.io import model_io
 from nn_numpy.io.data import DataError
 from nn_numpy.io.datasets import resolve_data_path
-from nn_numpy.network import Params, init_params
+from nn_numpy.io.model_io import MAX_HIDDEN_LAYERS
+from nn_numpy.network import ACTIVATIONS, Params, init_params
+from nn_numpy.records import architecture
 from nn_numpy.training.fast_trainer import BACKENDS, TrainerLike, backend_problem, make_trainer
 from nn_numpy.training.loop import History, fit
 
@@ -63,8 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line: the seed's six flags with their defaults, then the extras."""
     p = ArgumentParser(
         prog=PROG,
-        description="Train a one-hidden-layer NumPy network (ReLU hidden layer, sigmoid "
-        "output) on a CSV dataset: header line, features first, 0/1 label last.",
+        description="Train a NumPy network (hidden layers of ReLU, tanh or sigmoid units, a "
+        "sigmoid output) on a CSV dataset: header line, features first, 0/1 label last.",
     )
     dflt = " (default: %(default)s)"
     p.add_argument(
@@ -73,7 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="CSV dataset, or basic / large for the shipped ones (used when no such file "
         "exists, as for the default outside a checkout)" + dflt,
     )
-    p.add_argument("--hidden-size", type=_positive_int, default=5, help="hidden ReLU units" + dflt)
+    p.add_argument(
+        "--hidden-size",
+        type=_positive_int,
+        nargs="+",
+        default=[5],
+        metavar="N",
+        help="units of each hidden layer, input side first: 8 4 is two layers (default: 5)",
+    )
+    p.add_argument(
+        "--activation", choices=ACTIVATIONS, default="relu", help="hidden units' g" + dflt
+    )
     p.add_argument("--learning-rate", type=_positive_float, default=0.01, help="step size" + dflt)
     p.add_argument("--epochs", type=_positive_int, default=5000, help="full-batch steps" + dflt)
     p.add_argument(
@@ -175,6 +188,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_cli(PROG, work, (DataError,))
 
 
+def _check_architecture(hidden: tuple[int, ...], args: argparse.Namespace) -> None:
+    """Refuse, before anything is read or allocated, a network this command cannot train."""
+    if len(hidden) > MAX_HIDDEN_LAYERS:
+        raise UsageError(
+            f"--hidden-size: {len(hidden)} hidden layers given, at most {MAX_HIDDEN_LAYERS} allowed"
+        )
+    if args.backend == "numba" and trains_readably(hidden, args.activation):
+        raise UsageError(
+            f"--backend numba trains one ReLU hidden layer only, not {len(hidden)} "
+            f"{args.activation} layer(s); use --backend numpy"
+        )
+
+
 def _run(args: argparse.Namespace) -> int:
     # Everything that can be checked is checked before training starts.
     outputs = {
@@ -182,6 +208,8 @@ def _run(args: argparse.Namespace) -> int:
         "--save-model": args.save_model,
         "--plot": args.plot,
     }
+    hidden = tuple(args.hidden_size)
+    _check_architecture(hidden, args)
     data_path = resolve_data_path(args.data_path)  # `large` etc.: nn_numpy.io.datasets
     check_outputs(outputs, {"--data-path": data_path})
     if args.plot is not None:
@@ -201,19 +229,24 @@ def _run(args: argparse.Namespace) -> int:
         f"{n_train} train / {n_test} test"
     )
     print(
-        f"model: {n_x} -> {args.hidden_size} ReLU -> 1 sigmoid, learning rate "
+        f"model: {architecture((n_x, *hidden, 1), args.activation)}, learning rate "
         f"{args.learning_rate:g}, {args.epochs} epochs, {args.dtype}, "
         f"{'standardized' if args.standardize else 'raw'} features"
     )
 
-    trainer = make_trainer(
-        data.inputs,
-        Y_train,
-        init_params(n_x, args.hidden_size, args.seed),
-        args.learning_rate,
-        dtype=args.dtype,
-        backend=args.backend,
-    )
+    initial = init_params(n_x, hidden, args.seed, activation=args.activation)
+    trainer: TrainerLike
+    if trains_readably(hidden, args.activation):  # the fast Trainer fuses one ReLU layer only
+        trainer = ReadableTrainer(data.inputs, Y_train, initial, args.learning_rate, args.dtype)
+    else:
+        trainer = make_trainer(
+            data.inputs,
+            Y_train,
+            initial,
+            args.learning_rate,
+            dtype=args.dtype,
+            backend=args.backend,
+        )
     _inputs.check_initial_cost(trainer, data, args)
     cost_epochs, costs = fit_and_print(trainer, args.epochs, args.print_every)
     params = trainer.params
@@ -240,7 +273,8 @@ def _run(args: argparse.Namespace) -> int:
             "n_features": n_x,
             "n_train": n_train,
             "n_test": n_test,
-            "hidden_size": args.hidden_size,
+            "hidden_sizes": list(hidden),
+            "activation": args.activation,
             "learning_rate": args.learning_rate,
             "epochs": args.epochs,
             "test_size": args.test_size,

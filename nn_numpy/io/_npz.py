@@ -80,16 +80,28 @@ class Members:
         kinds: str,
         shape: tuple[int, ...],
         missing: str = "",
-        sizes: tuple[int, int] | None = None,
+        context: str = "",
+        max_length: int = 0,
     ) -> np.ndarray:
         """Member ``key``: its header must give ``shape`` and a dtype of ``kinds`` (a dtype name
-        or kind letters); only then are its prod(shape) * itemsize data bytes read."""
+        or kind letters); only then are its prod(shape) * itemsize data bytes read.
+
+        With ``max_length`` > 0 the member is a vector of any length from 1 to ``max_length``
+        (``shape`` is ignored), also checked from the header. ``context`` ends a shape error.
+        """
         if key + ".npy" not in self.names:
             raise ModelFileError(f"{self.where} {missing or 'is missing entries: ' + key}")
         try:
             with self.archive.open(key + ".npy") as f:
                 found, fortran, dtype = _header(f)
-                problem = _header_problem(key, found, dtype, kinds, shape, sizes)
+                if max_length and len(found) == 1 and 1 <= found[0] <= max_length:
+                    shape = found
+                elif max_length:
+                    raise ModelFileError(
+                        f"{self.where} is inconsistent: {key} has shape {found}, expected a "
+                        f"vector of 1 to {max_length} entries"
+                    )
+                problem = _header_problem(key, found, dtype, kinds, shape, context)
                 if problem:
                     raise ModelFileError(f"{self.where} is inconsistent: {problem}")
                 count = int(np.prod(shape, dtype=np.int64))
@@ -122,13 +134,12 @@ def _header_problem(
     dtype: np.dtype[Any],
     kinds: str,
     shape: tuple[int, ...],
-    sizes: tuple[int, int] | None,
+    context: str,
 ) -> str:
     if dtype.hasobject or dtype.fields is not None:
         return f"{key} holds Python objects or records, not numbers"
     if found != shape:
-        context = f" for n_features={sizes[0]}, hidden_size={sizes[1]}" if sizes else ""
-        return f"{key} has shape {found}, expected {shape}{context}"
+        return f"{key} has shape {found}, expected {shape}{' for ' + context if context else ''}"
     if kinds in ("float32", "float64"):
         if dtype.newbyteorder("=") != np.dtype(kinds):
             return f"{key} has dtype {dtype}, expected {kinds}"

@@ -20,10 +20,12 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import DTypeLike
 
-from nn_numpy.errors import NumbaUnavailableError
-from nn_numpy.network import PARAM_NAMES, Array, Params
+from nn_numpy.errors import BackendUnsupportedError, NumbaUnavailableError
+from nn_numpy.network import GRAD_NAMES, PARAM_NAMES, Array, Params
+from nn_numpy.records import Grads
 from nn_numpy.training._validate import check_problem
-from nn_numpy.training.trainer import Gradients, Trainer
+from nn_numpy.training.layered import LayeredTrainer
+from nn_numpy.training.trainer import Trainer, is_fused
 
 BACKENDS = ("numpy", "numba")
 # Examples per block. Measured (m = 20,000, one thread, 32 KiB L1 / 512 KiB+ L2, benchmarks/):
@@ -51,6 +53,16 @@ def block_size(n_h: int) -> int:
     return SMALL_BLOCK if n_h < WIDE_LAYER else LARGE_BLOCK
 
 
+def numba_refusal(hidden_sizes: tuple[int, ...], activation: str) -> str | None:
+    """Why the numba backend cannot train this network (one line), or None if it can."""
+    if len(hidden_sizes) == 1 and activation == "relu":
+        return None
+    return (
+        "the numba backend trains one hidden layer of ReLU units only, not hidden layers "
+        f"{' '.join(map(str, hidden_sizes))} of {activation}; use --backend numpy"
+    )
+
+
 def default_threads() -> int:
     """NUMBA_NUM_THREADS if it is set, else 1: a second thread only pays on large batches and
     an idle core (on a busy machine it waits for its turn at every step; README, Performance)."""
@@ -76,6 +88,9 @@ class NumbaTrainer:
         dtype: DTypeLike = np.float64,
         threads: int | None = None,
     ) -> None:
+        if not is_fused(params):
+            refusal = numba_refusal(params.hidden_sizes, params.activation)
+            raise BackendUnsupportedError(refusal)
         self._k = load_kernels()
         dt, X, Y = check_problem(X, Y, params, dtype)
         if threads is None:
@@ -112,7 +127,7 @@ class NumbaTrainer:
         else:
             k.step_parallel(*args, self._S_parts, self._S, self._lr_over_m)
 
-    def gradients(self) -> Gradients:
+    def gradients(self) -> Grads:
         """dJ/dW1, dJ/db1, dJ/dW2, dJ/db2 at the current parameters: dZ[1] = W2 g, so
         dJ/dW1 = W2 (sum_i g x^T) / m, dJ/db1 = W2 sum_i g / m, dJ/dW2 = sum_i u a / m."""
         self._sums()
@@ -124,7 +139,7 @@ class NumbaTrainer:
             S[:n_h, n_x + 1][np.newaxis] / m,
             S[n_h:, :1] / m,
         )
-        return Gradients(*(g.astype(self.dtype) for g in grads))
+        return Grads(dict(zip(GRAD_NAMES, (g.astype(self.dtype) for g in grads), strict=True)))
 
     def cost(self) -> float:
         """J at the current parameters (network.compute_cost's formula, float64 sums)."""
@@ -158,7 +173,7 @@ def compile_kernels(dtype: DTypeLike = np.float64, threads: int = 1) -> float:
 
 
 class TrainerLike(Protocol):
-    """What a training loop needs; ``Trainer`` and ``NumbaTrainer`` both provide it."""
+    """What a training loop needs: ``Trainer``, ``LayeredTrainer`` and ``NumbaTrainer`` have it."""
 
     def step(self) -> None: ...
 
@@ -168,11 +183,16 @@ class TrainerLike(Protocol):
     def params(self) -> Params: ...
 
 
-def backend_problem(backend: str) -> str | None:
-    """Why ``backend`` cannot be used in this environment (one line), or None if it can."""
+def backend_problem(
+    backend: str, hidden_sizes: tuple[int, ...] = (1,), activation: str = "relu"
+) -> str | None:
+    """Why ``backend`` cannot train a network of ``hidden_sizes`` and ``activation`` in this
+    environment (one line), or None if it can."""
     if backend not in BACKENDS:
         return f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}"
     if backend == "numba":
+        if refusal := numba_refusal(tuple(hidden_sizes), activation):
+            return refusal
         try:
             load_kernels()
         except NumbaUnavailableError as exc:
@@ -188,13 +208,17 @@ def make_trainer(
     dtype: DTypeLike = np.float64,
     backend: str = "numpy",
     **options: Any,
-) -> Trainer | NumbaTrainer:
-    """A ``Trainer`` (backend "numpy") or a ``NumbaTrainer`` ("numba") for the same problem.
+) -> Trainer | LayeredTrainer | NumbaTrainer:
+    """The fastest trainer of ``backend`` for ``params``, any depth and hidden activation.
 
-    ``options`` go to the chosen class (``chunk_size`` for numpy, ``threads`` for numba).
+    Backend "numpy": the fused ``Trainer`` for one hidden ReLU layer, else ``LayeredTrainer``;
+    "numba": ``NumbaTrainer`` (one hidden ReLU layer only: any other network is one
+    ``BackendUnsupportedError``). ``options`` go to the chosen class (``chunk_size`` for numpy,
+    ``threads`` for numba).
     """
     if backend == "numpy":
-        return Trainer(X, Y, params, learning_rate, dtype=dtype, **options)
+        cls = Trainer if is_fused(params) else LayeredTrainer
+        return cls(X, Y, params, learning_rate, dtype=dtype, **options)
     if backend == "numba":
         return NumbaTrainer(X, Y, params, learning_rate, dtype=dtype, **options)
     raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")

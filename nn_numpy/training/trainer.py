@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from nn_numpy.network import Array, Params
+from nn_numpy.records import Array, Grads, Params
 from nn_numpy.training._validate import check_problem
 
 # Working set per chunk. Measured (benchmarks/scaling.py, 1 MiB L2 per core, 32 MiB L3): 2 MiB
@@ -34,13 +34,18 @@ CACHE_BYTES = 2 * 1024 * 1024
 MIN_CHUNK = 128
 
 
-class Gradients(NamedTuple):
-    """dJ/dW1 (n_h, n_x), dJ/db1 (n_h, 1), dJ/dW2 (1, n_h), dJ/db2 (1, 1)."""
+def chunk_widths(m: int, chunk_size: int) -> list[int]:
+    """Widths of the fewest chunks of at most ``chunk_size`` columns that cover m columns:
+    at most two widths, q + 1 for the first m mod n_chunks chunks and q for the rest."""
+    n_chunks = -(-m // chunk_size)
+    q, extra = divmod(m, n_chunks)
+    widths = [q + 1] * extra + [q] * (n_chunks - extra)
+    return widths
 
-    dW1: Array
-    db1: Array
-    dW2: Array
-    db2: Array
+
+def is_fused(params: Params) -> bool:
+    """Whether ``Trainer``'s fused rewrites apply: one hidden layer of ReLU units."""
+    return params.L == 2 and params.activation == "relu"
 
 
 def default_chunk_size(n_x: int, n_h: int, dtype: DTypeLike = np.float64) -> int:
@@ -88,6 +93,11 @@ class Trainer:
         chunk_size: int | None = None,
     ) -> None:
         dt, X, Y = check_problem(X, Y, params, dtype)
+        if not is_fused(params):
+            raise ValueError(
+                "Trainer is the fused step of one hidden ReLU layer; for hidden layers "
+                f"{params.hidden_sizes} of {params.activation} use make_trainer or LayeredTrainer"
+            )
         (n_x, m), n_h = X.shape, params.W1.shape[0]
         if chunk_size is None:
             chunk_size = default_chunk_size(n_x, n_h, dt)
@@ -129,9 +139,7 @@ class Trainer:
         self._loss = np.empty((1, min(chunk_size, m)), dtype=dt)
 
         # Chunks: at most two widths (q and q + 1), one set of buffers per width.
-        n_chunks = -(-m // chunk_size)
-        q, extra = divmod(m, n_chunks)
-        widths = [q + 1] * extra + [q] * (n_chunks - extra)
+        widths = chunk_widths(m, chunk_size)
         self.chunk_size = max(widths)
         buffers = {w: self._chunk_buffers(w) for w in set(widths)}
         self._chunks: list[_Chunk] = []
@@ -194,14 +202,15 @@ class Trainer:
         np.subtract(self._W1a, G1, out=self._W1a)
         np.subtract(self._H2row, R, out=self._H2row)  # H2 = W2a/2 moves by (lr/2) dJ/dW2a
 
-    def gradients(self) -> Gradients:
-        """dJ/dW1, dJ/db1, dJ/dW2, dJ/db2 at the current parameters, from the fast path."""
+    def gradients(self) -> Grads:
+        """dJ/dW1, dJ/db1, dJ/dW2, dJ/db2 at the current parameters, from the fast path, as
+        ``Grads`` (the record of ``network.backward``, without its per-example dZ and dA)."""
         self._accumulate()
         n_x, n_h, m = self.n_x, self.n_h, self.m
         P = self._P
         dW1a = self._H2col * P[:n_h] / m  # m dJ/dW1a = diag(H2) P
         dW2a = (self._W1aa * P).sum(axis=1) / (2 * m)  # 2m dJ/dW2a = rowsum(W1aa * P)
-        return Gradients(
+        return Grads(
             dW1=dW1a[:, :n_x],
             db1=dW1a[:, n_x:],
             dW2=dW2a[np.newaxis, :n_h],
