@@ -27,6 +27,7 @@ import time
 import numpy as np
 
 from benchmarks.scaling import best_seconds
+from nn_numpy.training._aligned import aligned_copy
 from nn_numpy.training._numba_kernels import compiled, exp_nonpositive
 
 FMA_GROUP = 8  # FMAs per load/store in floor_step
@@ -80,7 +81,7 @@ class Floor:
         self.m = m
         self.ops = ops_per_example(n_x, n_h)
         self.groups = max(1, round(self.ops / FMA_GROUP))  # FMAs done: FMA_GROUP * groups
-        self.v = np.linspace(0.1, 0.9, BLOCK)
+        self.v = aligned_copy(np.linspace(0.1, 0.9, BLOCK), np.float64)  # as the step's arrays
 
     def __call__(self) -> float:
         return float(floor_step(self.v, self.m, self.groups))

@@ -23,6 +23,7 @@ from numpy.typing import DTypeLike
 from nn_numpy.errors import BackendUnsupportedError, NumbaUnavailableError
 from nn_numpy.network import GRAD_NAMES, PARAM_NAMES, Array, Params
 from nn_numpy.records import Grads
+from nn_numpy.training._aligned import aligned_copy, aligned_empty
 from nn_numpy.training._validate import check_problem
 from nn_numpy.training.layered import LayeredTrainer
 from nn_numpy.training.trainer import Trainer, is_fused
@@ -102,13 +103,14 @@ class NumbaTrainer:
         (self.n_x, self.m), self.n_h = X.shape, params.W1.shape[0]
         self.block_size = block_size(self.n_h)
         self.threads = max(1, min(threads, self.m // MIN_EXAMPLES_PER_THREAD))
-        self._X = np.ascontiguousarray(X, dtype=dt)
-        self._y = np.ascontiguousarray(Y[0], dtype=dt)
+        # data and scratch on cache-line boundaries: a vector load never spans two lines
+        self._X = aligned_copy(X, dt)
+        self._y = aligned_copy(Y[0], dt)
         # theta = [W1 row-major, b1, W2, b2]: one array, so one argument per call.
         self._theta = np.concatenate([params[name].ravel() for name in PARAM_NAMES])
         self._theta = self._theta.astype(dt)
         self._lr_over_m = self.learning_rate / self.m
-        self._A = np.empty((self.threads, self.n_h + 1, self.block_size))
+        self._A = aligned_empty((self.threads, self.n_h + 1, self.block_size))
         self._S = np.empty((self.n_h + 1, self.n_x + 2))
         self._S_parts = np.empty((self.threads, *self._S.shape))
 

@@ -40,6 +40,7 @@ _ORACLES = "nn_numpy/check/oracles.py"
 _CHECK_AUTOGRAD = "nn_numpy/check/autograd.py"
 _FAST = "nn_numpy/training/fast_trainer.py"
 _KERNELS = "nn_numpy/training/_numba_kernels.py"
+_ALIGNED = "nn_numpy/training/_aligned.py"
 _TORCH = "reference/torch_reference.py"
 _ROWS = "reference/rows.py"
 _REPORT = "reference/report.py"
@@ -122,7 +123,12 @@ TESTS: dict[str, list[str]] = {
         "tests/test_predict_cli.py",
         "tests/test_model_io.py",
     ],
-    _FAST: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
+    _FAST: [
+        "tests/test_numba_backend.py",
+        "tests/test_numba_alignment.py",
+        "tests/test_training_backends.py",
+    ],
+    _ALIGNED: ["tests/test_numba_alignment.py", "tests/test_numba_backend.py"],
     _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
     _KERNELS: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _READER: [
@@ -665,6 +671,16 @@ CATALOGUE: list[Mutant] = [
     _m("numba-gradients-db1-without-w2", _FAST,
        "W2 * S[:n_h, n_x : n_x + 1] / m", "S[:n_h, n_x : n_x + 1] / m",
        "gradients(): db1 = sum g / m, forgetting dZ[1] = W2 g"),
+    _m("numba-scratch-unaligned", _FAST,
+       "self._A = aligned_empty((self.threads, self.n_h + 1, self.block_size))",
+       "self._A = np.empty((self.threads, self.n_h + 1, self.block_size))",
+       "the block scratch allocated with plain np.empty: wherever malloc puts it"),
+    _m("aligned-skip-wrong-direction", _ALIGNED,
+       "skip = -buffer.ctypes.data % CACHE_LINE", "skip = buffer.ctypes.data % CACHE_LINE",
+       "skips the address's offset past the boundary instead of the bytes up to the next one"),
+    _m("aligned-copy-values-left-empty", _ALIGNED,
+       "    out[...] = a\n", "",
+       "the aligned copy is allocated but never filled"),
     # ------------------------------------------------------------ reference/: the measuring code
     _m("ref-fd-half-step", _FD,
        "return (Jp - Jm) / (plus - minus)", "return (Jp - Jm) / (plus - theta)",
