@@ -1,11 +1,12 @@
 """The exp bound and the compiled step's equality hold for every vector width, not just this CPU's.
 
 A machine proves its own width by the ordinary tests, and the narrower ones here: the exp and
-compiled-step tests of tests/test_numba_backend.py run again in a subprocess whose numba compiles
-for an older CPU (``NUMBA_CPU_NAME`` with ``NUMBA_CPU_FEATURES=""``: that CPU's own features; the
-name alone keeps the host's, AVX-512 included) and whose NumPy leaves out its dispatch targets
-wider than that CPU (``NPY_DISABLE_CPU_FEATURES``). haswell: AVX2 and FMA, 256-bit vectors;
-x86-64: SSE2 only, 128-bit vectors and no FMA (no contraction). An AVX-512 machine thus proves
+compiled-step tests (tests/test_numba_exp.py, tests/test_numba_backend.py) run again in a
+subprocess whose numba compiles for an older CPU (``NUMBA_CPU_NAME`` with
+``NUMBA_CPU_FEATURES=""``: that CPU's own features; the name alone keeps the host's, AVX-512
+included) and whose NumPy leaves out its dispatch targets wider than that CPU
+(``NPY_DISABLE_CPU_FEATURES``). haswell: AVX2 and FMA, 256-bit vectors; x86-64: SSE2 only,
+128-bit vectors and no FMA (no contraction). An AVX-512 machine thus proves
 512, 256 and 128 bits; an AVX2 machine 256 and 128.
 """
 
@@ -44,7 +45,7 @@ import json
 from numba.core import config
 from numpy.core._multiarray_umath import __cpu_features__ as numpy_features
 from benchmarks.machine import compiled_vector_bits
-from nn_numpy.training._numba_kernels import exp_nonpositive_array
+from nn_numpy.training._numba_exp import exp_nonpositive_array
 import numpy as np
 x = np.zeros(64)
 print(json.dumps({"cpu": config.CPU_NAME, "features": config.CPU_FEATURES,
@@ -84,7 +85,8 @@ def test_exp_and_compiled_step_tests_pass_compiled_for_a_narrower_cpu(
     assert not set(disabled) & set(seen["numpy"]), seen  # NumPy took the narrower paths too
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-         "tests/test_numba_backend.py", "tests/test_training_backends.py", "-k", RERUN],
+         "tests/test_numba_exp.py", "tests/test_numba_backend.py",
+         "tests/test_training_backends.py", "-k", RERUN],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr
