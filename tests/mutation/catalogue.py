@@ -93,6 +93,7 @@ _CHECK = [
 TESTS: dict[str, list[str]] = {
     _NETWORK: [
         "tests/test_network.py",
+        "tests/test_network_numerics.py",
         "tests/test_network_depth.py",
         "tests/test_finite_differences.py",
         "tests/test_finite_differences_depth.py",

@@ -43,6 +43,7 @@ from tests.mutation.runner import ROOT, THREADS_ONE
 GROUPS: dict[str, list[str]] = {
     "nn_numpy/network.py": [
         "tests/test_network.py",
+        "tests/test_network_numerics.py",
         "tests/test_autograd_formulas.py",
         "tests/test_autograd_properties.py",
         "tests/test_autograd_edge_cases.py",
