@@ -30,7 +30,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates", "auto_examples/*.ipynb", "auto_examples/*.py", "**/*.zip"]
+exclude_patterns = ["_build", "_templates", "auto_examples/*.ipynb", "auto_examples/*.py"]
 root_doc = "index"
 
 # MyST: $...$ and $$...$$ math; heading anchors for links like formats.md#datasets.
@@ -42,6 +42,9 @@ html_math_renderer = "mathtext"
 
 # API reference: one page per public object, from the numpydoc docstrings.
 autosummary_generate = True
+# torch (nn_numpy.check.autograd) and numba (the compiled backend) are optional: mocked, so the
+# reference is the same whether or not they are installed.
+autodoc_mock_imports = ["torch", "numba"]
 autodoc_default_options = {"members": True, "show-inheritance": False}
 autodoc_typehints = "none"  # the numpydoc sections name the types
 numpydoc_show_class_members = False
@@ -80,4 +83,3 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 html_sidebars = {"**": ["sidebar-nav-bs"]}
-

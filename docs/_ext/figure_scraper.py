@@ -17,4 +17,3 @@ def scrape(block: object, block_vars: dict, gallery_conf: dict) -> str:
             value.savefig(path, dpi=100)
             paths.append(path)
     return figure_rst(paths, gallery_conf["src_dir"])
-

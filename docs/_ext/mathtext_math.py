@@ -10,13 +10,11 @@ from __future__ import annotations
 import hashlib
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docutils import nodes
-from sphinx.application import Sphinx
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
 
 INLINE_SIZE = 12.0  # points; the theme's body text is 16 px = 12 pt
 BLOCK_SIZE = 14.0
@@ -36,13 +34,18 @@ def render(latex: str, size: float) -> tuple[bytes, float]:
     return buffer.getvalue(), float(depth)
 
 
-def _image(self: Any, node: nodes.Element, size: float) -> str | None:
+def _image(self: Any, node: nodes.Element, size: float) -> str:
+    from docutils import nodes
+    from sphinx.util import logging
+
     latex = " ".join(node.astext().split())
     try:
         svg, depth = render(latex, size)
     except ValueError as error:
         first = str(error).strip().splitlines()[0]
-        logger.warning("mathtext cannot render %r: %s", latex, first, location=node)
+        logging.getLogger(__name__).warning(
+            "mathtext cannot render %r: %s", latex, first, location=node
+        )
         raise nodes.SkipNode from None
     name = hashlib.sha256(svg).hexdigest()[:20] + ".svg"
     out = Path(self.builder.outdir) / "_images" / "math"
@@ -54,18 +57,20 @@ def _image(self: Any, node: nodes.Element, size: float) -> str | None:
 
 
 def visit_math(self: Any, node: nodes.Element) -> None:
+    from docutils import nodes
+
     self.body.append(_image(self, node, INLINE_SIZE))
     raise nodes.SkipNode
 
 
 def visit_math_block(self: Any, node: nodes.Element) -> None:
+    from docutils import nodes
+
     img = _image(self, node, BLOCK_SIZE)
     self.body.append(f'<div class="math-block">{img}</div>\n')
     raise nodes.SkipNode
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_html_math_renderer(
-        "mathtext", (visit_math, None), (visit_math_block, None)
-    )
+    app.add_html_math_renderer("mathtext", (visit_math, None), (visit_math_block, None))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

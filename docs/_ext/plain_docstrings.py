@@ -10,9 +10,10 @@ after ``::``), so the text shows as written. Bullets (``* item``) and ``**bold**
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 LITERAL = re.compile(r"(``.*?``)")
 OPENING_STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])")
