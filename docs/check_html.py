@@ -23,8 +23,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",
-         "audio": "src", "link": "href"}
+LOADS = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "link": "href",
+}
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 TEX_LEFT = re.compile(r"\\\(|\\\[|\$\$|\\frac|\\sum|\\mathbf")
 
@@ -71,7 +78,7 @@ class Page(HTMLParser):
 
 def _local(url: str) -> bool:
     parts = urlsplit(url)
-    return not parts.scheme and not parts.netloc or parts.scheme == "data"
+    return (not parts.scheme and not parts.netloc) or parts.scheme == "data"
 
 
 def check(site: Path) -> list[str]:
