@@ -83,3 +83,6 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 html_sidebars = {"**": ["sidebar-nav-bs"]}
+# The theme reads its light/dark mode from localStorage, else this; left empty, it logs a console
+# error on the first page a browser opens.
+html_context = {"default_mode": "auto"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import pkgutil
 import re
+import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -137,3 +138,29 @@ def test_the_api_reference_lists_every_public_module_and_top_level_name() -> Non
     for name in set(nn_numpy.__all__) - {"__version__"}:
         defined = getattr(nn_numpy, name)
         assert f"{defined.__module__}.{name}" in listed, name
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed")
+def test_the_browser_check_rejects_network_loads_console_errors_missing_images_and_raw_tex(
+    tmp_path: Path,
+) -> None:
+    check_browser = _load(DOCS / "check_browser.py")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "ok.html").write_text("<html><body><p>fine</p></body></html>", encoding="utf-8")
+    assert check_browser.main(["--site", str(site), "--screenshots", str(tmp_path / "s")]) == 0
+    (site / "index.html").write_text(
+        '<html><head><script src="https://cdn.example.org/x.js"></script></head><body>'
+        '<p>\\frac{1}{m}</p><img src="missing.png"><script>console.error("boom")</script>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    problems = "\n".join(check_browser.check_site(site, tmp_path / "s", "chromium"))
+    for expected in (
+        "index.html: request to https://cdn.example.org/x.js",
+        "index.html: console error: boom",
+        "index.html: image not shown:",
+        "index.html: unrendered math: \\frac",
+    ):
+        assert expected in problems
+    assert (tmp_path / "s" / "index.png").is_file()
