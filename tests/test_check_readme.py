@@ -31,7 +31,10 @@ def _example(page: str, text: str) -> Example:
     return Example(page, section, blocks, command, shown)
 
 
-EXAMPLES = [_example(*page) for page in pages_with("# Check your own implementation\n")]
+# The pages that show the worked example and its report (a page may mention the checker alone).
+EXAMPLES = [
+    _example(*page) for page in pages_with("```text\n$ nn-numpy-check my_nn.py:gradients\n")
+]
 REPORT_PAGES = pages_with("```text\nnn-numpy verification report")
 
 
