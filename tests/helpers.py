@@ -359,3 +359,14 @@ def assert_gradients_and_cost_equal_readable(
         assert getattr(fast, name).shape == expected.shape, name
         close(getattr(fast, name), expected, 1e-12)
     assert t.cost() == pytest.approx(compute_cost(forward(p, X), Y), rel=1e-12)
+
+
+# The pages whose blocks of program output the tests check: the README and the documentation
+# site's Markdown pages. A section moves between them; its check follows it.
+DOC_PAGES = ("README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")))
+
+
+def pages_with(marker: str) -> list[tuple[str, str]]:
+    """(name, text) of every page in DOC_PAGES that contains ``marker``."""
+    pages = [(name, (ROOT / name).read_text(encoding="utf-8")) for name in DOC_PAGES]
+    return [(name, text) for name, text in pages if marker in text]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import pages_with
 from tests.mutation import runner, sandbox
 from tests.mutation.catalogue import CATALOGUE, TESTS, Mutant
 from tests.mutation.equivalents import CATALOGUE_EQUIVALENTS
@@ -28,9 +29,11 @@ def test_every_catalogue_entry_applies_exactly_once_to_the_code_as_it_is() -> No
 
 
 def test_the_readme_states_the_catalogue_size_it_has() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    stated = re.findall(r"catalogue of (\d+) domain bugs", readme.replace("\n  ", " "))
-    assert stated and all(int(n) == len(CATALOGUE) for n in stated), stated
+    pages = pages_with("domain bugs")  # the README and the docs page that says it
+    assert pages
+    for name, text in pages:
+        stated = re.findall(r"catalogue of (\d+) domain bugs", text.replace("\n  ", " "))
+        assert stated and all(int(n) == len(CATALOGUE) for n in stated), (name, stated)
 
 
 def test_every_mutated_file_maps_to_test_files_that_exist() -> None:

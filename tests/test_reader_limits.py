@@ -22,6 +22,7 @@ from nn_numpy.io.columns import (
     training_columns,
 )
 from nn_numpy.io.reader import DataError, read_table
+from tests.helpers import pages_with
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,8 +42,7 @@ def sized(n: int) -> bytes:
 
 def test_the_stream_cap_is_the_readmes_256_mib():
     assert reader.MAX_DATA_BYTES == 256 * 2**20
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "it passes 256 MiB (`reader.MAX_DATA_BYTES`)" in readme
+    assert pages_with("it passes 256 MiB (`reader.MAX_DATA_BYTES`)")
 
 
 def _fifo(tmp_path: Path, data: bytes) -> Path:

@@ -2,7 +2,7 @@
 
 A model file (format version 3) holds everything ``predict`` needs and nothing that needs pickle:
 
-==================  =====================================================
+===================  =====================================================
 ``W1 b1 ... WL bL``  the parameters of every layer, in the model's dtype
 ``layer_sizes``      (L + 1,) int: n_x, n_1, ..., n_{L-1}, 1 (input to output)
 ``activation``       the hidden layers' activation: "relu", "tanh" or "sigmoid"
@@ -13,7 +13,7 @@ A model file (format version 3) holds everything ``predict`` needs and nothing t
 ``format_version``   the layout of this file (``FORMAT_VERSION``)
 ``feature_names``    (n_x,) the training file's feature column names, in order
 ``label_name``       the training file's label column name
-==================  =====================================================
+===================  =====================================================
 
 The two name entries are written together or not at all (a model saved from Python without
 column names). Formats 1 and 2 (one ReLU hidden layer: ``W1 b1 W2 b2`` and ``hidden_size`` in

@@ -47,6 +47,8 @@ _ROWS = "reference/rows.py"
 _REPORT = "reference/report.py"
 _READABLE_TRAINER = "nn_numpy/cli/_readable_trainer.py"
 _PLOT = "nn_numpy/plot.py"
+_CHECK_HTML = "docs/check_html.py"
+_PLAIN_DOCSTRINGS = "docs/_ext/plain_docstrings.py"
 _VALIDATE = "nn_numpy/training/_validate.py"
 _COLUMNS = "nn_numpy/io/columns.py"
 _CHECK_CASES = "nn_numpy/check/cases.py"
@@ -255,6 +257,8 @@ TESTS: dict[str, list[str]] = {
     _GATES: ["tests/test_gates_evaluate.py", "tests/test_benchmark_gates.py"],
     _DIAGNOSE: ["tests/test_check_judging.py", "tests/test_check_diagnosis.py"],
     _CHECK_REPORT: ["tests/test_check_judging.py", "tests/test_check_readme.py", *_CHECK],
+    _CHECK_HTML: ["tests/test_docs_site.py"],
+    _PLAIN_DOCSTRINGS: ["tests/test_docs_site.py"],
 }
 
 
@@ -1057,5 +1061,15 @@ CATALOGUE: list[Mutant] = [
        "architecture(params.layer_sizes, params.activation",
        "architecture(params.layer_sizes[:2] + (1,), params.activation",
        "the plot names one hidden layer of a deep network"),
+    # ------------------------------------------------------------ docs: the offline site check
+    _m("docs-html-anchor-unchecked", _CHECK_HTML,
+       "if unquote(parts.fragment) not in ids:", "if False:",
+       "a link to a missing #anchor of an existing page passes the site check"),
+    _m("docs-html-protocol-relative-allowed", _CHECK_HTML,
+       "return (not parts.scheme and not parts.netloc) or", "return not parts.scheme or",
+       "a //host/... URL (no scheme) counts as a file of the site: a CDN load passes offline"),
+    _m("docs-docstring-pipe-unescaped", _PLAIN_DOCSTRINGS,
+       r'parts[k].replace("|", "\\|"))', "parts[k])",
+       "|z| in a docstring's prose is left as a reStructuredText substitution"),
 ]
 # fmt: on
