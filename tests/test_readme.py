@@ -4,14 +4,19 @@ so a section moved from the README to docs/ stays checked."""
 
 from __future__ import annotations
 
+import ast
+import os
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from nn_numpy.cli.predict import main as predict_main
 from nn_numpy.cli.train import main as train_main
-from tests.helpers import DOC_PAGES, pages_with
+from tests.helpers import DOC_PAGES, pages_with, run_cli
 
 ROOT = Path(__file__).parents[1]
 PAGES = [(name, (ROOT / name).read_text(encoding="utf-8")) for name in DOC_PAGES]
@@ -89,6 +94,44 @@ def test_readme_python_example_runs_and_learns_xor(
     # The comment after print(...) shows the output: "0.00162... [[0 1 1 0]]".
     cost, predictions = example.rstrip().rsplit("# ", 1)[1].split("... ")
     assert out.startswith(cost) and out.endswith(predictions)
+
+
+@pytest.mark.parametrize("section", _sections("### Any depth, three hidden activations"))
+def test_deep_python_example_runs_and_prints_the_output_shown(
+    section: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(example, "deep example", "exec"), {})
+    out = capsys.readouterr().out.rstrip()
+    # The last line shows the output: "# (2, 8, 4, 1) 0.00246... [[0 1 1 0]]".
+    shown = example.rstrip().rsplit("\n# ", 1)[1]
+    start, end = shown.split("... ")
+    assert out.startswith(start) and out.endswith(end), out
+
+
+def test_requirements_txt_holds_the_run_time_dependencies_pyproject_declares() -> None:
+    # tomllib is 3.11+; the one line is read as a Python list literal instead
+    found = re.search(r"^dependencies = (\[.*\])$", (ROOT / "pyproject.toml").read_text(), re.M)
+    assert found is not None
+    declared = ast.literal_eval(found.group(1))
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if line and not line.startswith("#")] == declared
+
+
+@pytest.mark.parametrize("section", _sections("pip install -r requirements.txt\n"))
+def test_the_seeds_command_through_python_m_prints_what_nn_numpy_train_prints(
+    section: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = section.split("\n", 1)[0 if section.startswith("python") else 1]
+    argv = shlex.split(command)
+    assert argv[:3] == [*"python -m".split(), "nn_numpy.train"], command
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run = subprocess.run(
+        [sys.executable, *argv[1:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert (run.returncode, run.stderr) == (0, "")
+    code, out, _ = run_cli(argv[3:], capsys)
+    assert code == 0 and run.stdout == out
 
 
 def _block(rest: str) -> str:
