@@ -4,7 +4,7 @@ binary cross-entropy.
 Layout follows the derivation: ``X`` is (n_x, m), one example per column; ``Y`` is (1, m). Layers
 are l = 1..L, A[0] = X, and layer L is the sigmoid output. Every formula of the derivation is one
 line below, written for a general layer l inside one loop, with a comment naming its box, so that
-``backward`` can be read line by line beside the README's "Backpropagation" section.
+``backward`` can be read line by line beside docs/mathematics.md, "The mathematics, corrected".
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def compute_cost(cache: Cache, Y: Array) -> float:
 
 
 def backward(params: Params, cache: Cache, X: Array, Y: Array) -> Grads:
-    """The boxed formulas, corrected (README, "Backpropagation"), from l = L down to 1.
+    """The boxed formulas, corrected (docs/mathematics.md), from l = L down to 1.
 
     Parameters
     ----------

@@ -3,8 +3,8 @@
 NumPy only promises the alignment of the element type (malloc gives 16 bytes), so a 512-bit
 (64-byte) vector load from an array that starts 16 bytes past a line boundary spans two cache
 lines on every load, and the compiled step's time moved between processes with where malloc put
-its arrays (README, "Vector width", has the measurements). Starting every array on a 64-byte
-boundary gives each process the aligned case; it changes no value.
+its arrays (docs/performance.md, "Vector width", has the measurements). Starting every array on
+a 64-byte boundary gives each process the aligned case; it changes no value.
 """
 
 from __future__ import annotations
