@@ -5,8 +5,10 @@ attributes holding at least dW1, db1, dW2, db2, and optionally dZ1, dZ2 and the 
 or cost. Extra keys are ignored. Values may be any real array (any float dtype, or a number).
 
 What stops the check (``UsageError``, one line, exit 2): a result without the required keys,
-or a value that is not an array of real numbers. What is a failing formula instead (exit 1,
-with a diagnosis): a value of the wrong shape, with non-finite entries, or with wrong numbers.
+or a value that is not an array of real numbers. An exception raised by the result's own code
+as it is read (``__getitem__``, a property, a value's ``__array__``) is theirs (``UserCodeError``).
+What is a failing formula instead (exit 1, with a diagnosis): a value of the wrong shape, with
+non-finite entries, or with wrong numbers.
 """
 
 from __future__ import annotations
@@ -89,7 +91,9 @@ def _real_array(key: str, value: Any) -> NDArray[Any]:
         value = value.detach().cpu()
     try:
         array = np.asarray(value)
-    except Exception as exc:  # e.g. an object whose __array__ raises
+    except Exception as exc:
+        if exc.__traceback__ is not None and exc.__traceback__.tb_next is not None:
+            raise  # a Python frame below ours raised: their __array__, theirs to fix (exit 2)
         raise UsageError(f"{key} cannot be read as an array ({type(exc).__name__}: {exc})") from exc
     if array.dtype.kind not in "fiu":
         raise UsageError(f"{key} is not an array of real numbers (dtype {array.dtype})")
