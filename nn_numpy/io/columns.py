@@ -112,4 +112,5 @@ def check_count(table: Table, n_x: int) -> int:
 
 
 def _labels(table: Table, labels: np.ndarray, column: str) -> np.ndarray:
-    return check_labels(labels, table.where, column)
+    """The checked labels, as a copy: a view would keep all of the table's values alive."""
+    return check_labels(labels, table.where, column).copy()

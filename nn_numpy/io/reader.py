@@ -62,6 +62,11 @@ class Table:
         """``"PATH, line N"`` for data row ``row``."""
         return f"{self.path}, line {self.line(row)}"
 
+    def without_values(self) -> Table:
+        """The same rows, for ``line`` and ``where``, without holding their values (an (m, 0)
+        array of its own): once the values are copied out, the file's copy can be freed."""
+        return Table(self.path, self.columns, np.empty((len(self.values), 0)), self.blank_lines)
+
 
 def _file_line(blank_lines: Sequence[int], row: int) -> int:
     """The file line of data row ``row``: after the header and the blank lines before it (the
