@@ -30,6 +30,16 @@ PROGRAMS = {
 }
 
 
+class Terminated(BaseException):
+    """SIGTERM (or another signal of ``FATAL`` but SIGINT) arrived during a run; a BaseException
+    like KeyboardInterrupt, so cleanup code sees it and code that catches the user's exceptions
+    lets it through."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def message(signum: int) -> str:
     """What the program says as it ends on ``signum``: 'interrupted', 'terminated', or
     'terminated by SIGHUP' (and so on)."""

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nn_numpy._signals import Terminated
 from nn_numpy.check.cases import Case
 from nn_numpy.errors import UsageError, UserCodeError
 from nn_numpy.network import GRAD_NAMES
@@ -27,6 +28,8 @@ REQUIRED = GRAD_NAMES
 OPTIONAL = ("dZ2", "dZ1")
 COST_KEYS = ("J", "cost")
 CONTRACT = "needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost"
+# A signal arriving while the user's code runs ends the run; every other exception is theirs.
+SIGNALS = (KeyboardInterrupt, Terminated)
 
 
 def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArray[Any]]:
@@ -35,13 +38,15 @@ def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArra
     args = [np.array(a, dtype=np.float64) for a in (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)]
     try:
         result = fn(*args)
-    except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
+    except SIGNALS:
+        raise
+    except BaseException as exc:  # sys.exit() or GeneratorExit in their code is theirs too
         raise UserCodeError(case.name) from exc
     try:  # reading the result runs their code too: __getitem__, __getattr__, __contains__, keys
         return read_result(result, name)
-    except UsageError:
+    except (UsageError, *SIGNALS):
         raise
-    except (Exception, SystemExit) as exc:
+    except BaseException as exc:
         raise UserCodeError(case.name, "reading your function's result raised") from exc
 
 

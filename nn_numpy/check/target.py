@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from nn_numpy.check.contract import UsageError
+from nn_numpy.check.contract import SIGNALS, UsageError
 from nn_numpy.errors import UserImportError
 
 FORM = "TARGET must be path/to/file.py:function or package.module:function"
@@ -53,7 +53,9 @@ def _from_file(path: Path) -> ModuleType:
     sys.path.insert(0, str(path.resolve().parent))  # so the file can import its neighbours
     try:
         spec.loader.exec_module(module)
-    except (Exception, SystemExit) as exc:
+    except SIGNALS:
+        raise
+    except BaseException as exc:
         raise UserImportError(f"importing {path} {raised(exc)}") from exc
     return module
 
@@ -74,5 +76,7 @@ def _from_module(name: str) -> ModuleType:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
             raise UsageError(f"no module named {name!r} (from {Path.cwd()})") from exc
         raise UserImportError(f"importing {name} raised") from exc
-    except (Exception, SystemExit) as exc:
+    except SIGNALS:
+        raise
+    except BaseException as exc:
         raise UserImportError(f"importing {name} {raised(exc)}") from exc
