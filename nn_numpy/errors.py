@@ -47,6 +47,17 @@ __all__ = [
 ]
 
 
+CLIP = 80  # characters of a cell or name shown in a message
+
+
+def clipped(text: str, limit: int = CLIP) -> str:
+    """``repr(text)`` for a message, cut after ``limit`` characters with the length named: a
+    message stays one short line whatever a cell or a column name in a file holds."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"
+
+
 class NNNumpyError(Exception):
     """The base of every exception nn-numpy raises."""
 

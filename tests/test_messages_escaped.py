@@ -106,3 +106,61 @@ def test_a_look_alike_column_name_is_shown_with_its_code_points(tmp_path, capsys
     assert predict_cli.main(["--model", str(model), "--data-path", str(data)]) == 2
     err = capsys.readouterr().err
     assert "missing feature column(s) 'x1'; unexpected column(s) '\u04451' (\\u04451)" in err
+
+
+def _model(path: Path, n_x: int) -> Path:
+    from nn_numpy.io.columns import Columns
+    from nn_numpy.io.data import Standardizer
+    from nn_numpy.io.model_io import save_model
+    from nn_numpy.network import init_params
+
+    names = Columns(tuple(f"x{j}" for j in range(n_x)), "label")
+    save_model(path, init_params(n_x, 3, 1), Standardizer.identity(n_x), np.float64, names)
+    return path
+
+
+def test_a_header_of_a_hundred_thousand_unexpected_columns_is_a_short_message(tmp_path, capsys):
+    from nn_numpy.cli import predict as predict_cli
+
+    n = 100_000
+    data = tmp_path / "wide.csv"
+    data.write_text(",".join(f"c{j}" for j in range(n)) + "\n" + ",".join("1" * n) + "\n")
+    model = _model(tmp_path / "m.npz", 2)
+    assert predict_cli.main(["--model", str(model), "--data-path", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 400, err[:500]
+    assert "unexpected column(s) 'c0', 'c1', 'c2', 'c3', 'c4' and 99995 more" in err
+
+
+def test_the_models_many_feature_names_and_a_long_name_are_clipped_in_a_message(tmp_path, capsys):
+    from nn_numpy.cli import predict as predict_cli
+
+    model = _model(tmp_path / "m.npz", 50)
+    data = tmp_path / "d.csv"
+    long_name = "é" * 100_000
+    data.write_text(f"{long_name},x1\n1,2\n", encoding="utf-8")
+    assert predict_cli.main(["--model", str(model), "--data-path", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 1200, err[:1500]
+    assert "(the model takes x0, x1, x2, x3, x4 and 45 more, optionally" in err
+    assert f"unexpected column(s) {'é' * 80!r}... (100000 characters) " in err
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a,b\n1,2\n3," + "y" * 10**6 + "\n", "line 3, column 2: 'yyyy"),
+        (",".join(["1"] * 10**5) + "\n", "line 1: expected a header line with column names, "
+         "found numbers '1,1,1"),
+    ],
+    ids=["a cell of a million characters", "a numeric header of 100000 cells"],
+)  # fmt: skip
+def test_a_huge_cell_or_header_in_a_message_is_clipped_to_one_short_line(tmp_path, text, shown):
+    from nn_numpy.io.reader import DataError, read_table
+
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert shown in message and "characters)" in message and len(message) < 300, message[:400]

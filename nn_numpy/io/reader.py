@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn_numpy.errors import DataError
+from nn_numpy.errors import DataError, clipped
 
 # A stream (a FIFO, a device) has no size to check against memory beforehand: it is refused
 # once it passes this many bytes. A regular file of any size is read if its parsed values fit
@@ -167,7 +167,7 @@ def _columns(name: str, header: str) -> tuple[str, ...]:
     if all(_is_number(cell) for cell in cells):
         raise DataError(
             f"{name}, line 1: expected a header line with column names, "
-            f"found numbers {header.strip()!r}"
+            f"found numbers {clipped(header.strip())}"
         )
     return tuple(cell.strip(" \t") for cell in cells)
 
@@ -294,5 +294,7 @@ def _diagnose(name: str, text: str, n_cols: int, offset: int = 0) -> DataError:
             )
         for j, cell in enumerate(cells, start=1):
             if not _is_number(cell):
-                return DataError(f"{name}, line {n}, column {j}: {cell.strip()!r} is not a number")
+                return DataError(
+                    f"{name}, line {n}, column {j}: {clipped(cell.strip())} is not a number"
+                )
     return DataError(f"{name}: cannot parse the file as comma-separated numbers")

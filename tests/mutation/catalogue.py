@@ -57,6 +57,7 @@ _ERRORS = "nn_numpy/cli/_errors.py"
 _GATES = "benchmarks/gates.py"
 _DIAGNOSE = "nn_numpy/check/diagnose.py"
 _CHECK_REPORT = "nn_numpy/check/report.py"
+_EXCEPTIONS = "nn_numpy/errors.py"
 
 _AUTOGRAD = [
     "tests/test_autograd_depth.py",
@@ -117,6 +118,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_numba_backend.py",
     ],
     _COLUMNS: [
+        "tests/test_messages_escaped.py",
         "tests/test_reader_limits.py",
         "tests/test_pipeline_memory.py",
         "tests/test_column_matching.py",
@@ -127,6 +129,7 @@ TESTS: dict[str, list[str]] = {
     _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
     _KERNELS: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _READER: [
+        "tests/test_messages_escaped.py",
         "tests/test_reader_limits.py",
         "tests/test_pipeline_memory.py",
         "tests/test_data.py",
@@ -254,6 +257,7 @@ TESTS: dict[str, list[str]] = {
     _GATES: ["tests/test_gates_evaluate.py", "tests/test_benchmark_gates.py"],
     _DIAGNOSE: ["tests/test_check_judging.py", "tests/test_check_diagnosis.py"],
     _CHECK_REPORT: ["tests/test_check_judging.py", "tests/test_check_readme.py", *_CHECK],
+    _EXCEPTIONS: ["tests/test_messages_escaped.py"],
 }
 
 
@@ -1086,6 +1090,15 @@ CATALOGUE: list[Mutant] = [
        "    except BaseException as exc:\n        raise UserImportError(f\"importing {path}",
        "    except Exception as exc:\n        raise UserImportError(f\"importing {path}",
        "a BaseException subclass raised by the user's module at import is a traceback of ours"),
+    _m("columns-every-name-listed", _COLUMNS,
+       "show(name) for name in names[:SHOWN]", "show(name) for name in names",
+       "a header of 100000 unexpected columns is a message of a megabyte"),
+    _m("errors-clipped-not-cut", _EXCEPTIONS,
+       'return f"{text[:limit]!r}... ({len(text)} characters)"', "return repr(text)",
+       "a cell or name of a million characters is shown whole in a message"),
+    _m("reader-bad-cell-unclipped", _READER,
+       "{clipped(cell.strip())} is not a number", "{cell.strip()!r} is not a number",
+       "a huge non-numeric cell is quoted whole in the error line"),
     _m("predict-blocks-overlap", _PREDICT_CLI,
        "end = start + BLOCK\n", "end = start + BLOCK + 1\n",
        "a prediction line is written twice where two blocks meet"),
