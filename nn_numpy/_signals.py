@@ -15,7 +15,9 @@ import sys
 from types import FrameType
 
 # SIGPIPE is not here: Python ignores it, so a write to a closed pipe is an error (EPIPE) instead.
-NAMES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
+# SIGXCPU: a CPU-time limit (ulimit -t, a batch scheduler) warns with it before SIGKILL.
+NAMES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGXCPU",
+         "SIGVTALRM", "SIGPROF")  # fmt: skip
 FATAL: tuple[int, ...] = tuple(getattr(signal, n) for n in NAMES if hasattr(signal, n))
 PROGRAMS = {
     "nn-numpy-train": "nn-numpy-train",

@@ -8,7 +8,7 @@
       failure writing standard output, running out of memory, an internal error
 130   interrupted (SIGINT, Ctrl-C)
 143   terminated (SIGTERM)
-128+n terminated by signal n (SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM)
+128+n terminated by signal n (SIGHUP, SIGQUIT, SIGUSR1/2, SIGALRM, SIGXCPU, ...)
 ====  ==========================================================================
 
 Standard output is written best effort: when its reader goes away (``| head``) the rest is

@@ -58,6 +58,7 @@ _GATES = "benchmarks/gates.py"
 _DIAGNOSE = "nn_numpy/check/diagnose.py"
 _CHECK_REPORT = "nn_numpy/check/report.py"
 _EXCEPTIONS = "nn_numpy/errors.py"
+_SIGNALS = "nn_numpy/_signals.py"
 
 _AUTOGRAD = [
     "tests/test_autograd_depth.py",
@@ -258,6 +259,7 @@ TESTS: dict[str, list[str]] = {
     _DIAGNOSE: ["tests/test_check_judging.py", "tests/test_check_diagnosis.py"],
     _CHECK_REPORT: ["tests/test_check_judging.py", "tests/test_check_readme.py", *_CHECK],
     _EXCEPTIONS: ["tests/test_messages_escaped.py"],
+    _SIGNALS: ["tests/test_signals_all.py"],
 }
 
 
@@ -1099,6 +1101,9 @@ CATALOGUE: list[Mutant] = [
     _m("reader-bad-cell-unclipped", _READER,
        "{clipped(cell.strip())} is not a number", "{cell.strip()!r} is not a number",
        "a huge non-numeric cell is quoted whole in the error line"),
+    _m("signals-cpu-limit-not-caught", _SIGNALS,
+       '"SIGALRM", "SIGXCPU",', '"SIGALRM",',
+       "a CPU-time limit (SIGXCPU) ends a run with a core dump and a stray temporary file"),
     _m("predict-blocks-overlap", _PREDICT_CLI,
        "end = start + BLOCK\n", "end = start + BLOCK + 1\n",
        "a prediction line is written twice where two blocks meet"),
