@@ -25,7 +25,7 @@ from nn_numpy.io.data import check_labels
 from nn_numpy.io.reader import DataError, Table
 
 MAX_NAME = 4096  # characters in one column name (the model loader refuses longer ones)
-SHOWN = 5  # column names listed in a message; the rest are counted
+SHOWN = 12  # column names listed in a message; the rest are counted
 
 
 class Columns(NamedTuple):
