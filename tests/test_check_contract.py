@@ -296,3 +296,14 @@ def test_oracles_disagreeing_is_an_internal_error_exit_1(tmp_path, capsys, monke
     assert (status, out) == (1, "")
     assert err == ("nn-numpy-check: internal error, please report it: autograd and finite "
                    "differences differ\n")  # fmt: skip
+
+
+def test_a_broadcast_view_too_large_to_compare_stops_the_check_in_one_line_not_out_of_memory():
+    view = np.broadcast_to(np.float64(0), (10**6, 10**6))  # 8 TB if it were held
+    with pytest.raises(UsageError, match=r"^dW1 has shape \(1000000, 1000000\), 10{12} entries"):
+        read_result({**GRADS, "dW1": view}, "f")
+
+
+def test_a_wrong_shape_that_fits_in_memory_is_read_for_the_diagnosis():
+    outer = np.broadcast_to(np.float64(1), (1000, 1000))  # an (m, m) broadcasting mistake
+    assert read_result({**GRADS, "db2": outer}, "f")["db2"].shape == (1000, 1000)

@@ -5,7 +5,8 @@ attributes holding at least dW1, db1, dW2, db2, and optionally dZ1, dZ2 and the 
 or cost. Extra keys are ignored. Values may be any real array (any float dtype, or a number).
 
 What stops the check (``UsageError``, one line, exit 2): a result without the required keys,
-or a value that is not an array of real numbers. An exception raised by the result's own code
+a value that is not an array of real numbers or too large to compare in the memory available
+(a broadcast view of 10**12 entries). An exception raised by the result's own code
 as it is read (``__getitem__``, a property, a value's ``__array__``) is theirs (``UserCodeError``).
 What is a failing formula instead (exit 1, with a diagnosis): a value of the wrong shape, with
 non-finite entries, or with wrong numbers.
@@ -22,6 +23,7 @@ from numpy.typing import NDArray
 from nn_numpy._signals import Terminated
 from nn_numpy.check.cases import Case
 from nn_numpy.errors import UsageError, UserCodeError
+from nn_numpy.io.resources import available_memory
 from nn_numpy.network import GRAD_NAMES
 
 REQUIRED = GRAD_NAMES
@@ -30,6 +32,7 @@ COST_KEYS = ("J", "cost")
 CONTRACT = "needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost"
 # A signal arriving while the user's code runs ends the run; every other exception is theirs.
 SIGNALS = (KeyboardInterrupt, Terminated)
+COPIES = 8  # float64 arrays of a value's size the judging may hold at once (isfinite, errors)
 
 
 def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArray[Any]]:
@@ -102,4 +105,9 @@ def _real_array(key: str, value: Any) -> NDArray[Any]:
         raise UsageError(f"{key} cannot be read as an array ({type(exc).__name__}: {exc})") from exc
     if array.dtype.kind not in "fiu":
         raise UsageError(f"{key} is not an array of real numbers (dtype {array.dtype})")
+    if COPIES * 8 * array.size > available_memory():  # a broadcast view of 10**12 entries, say
+        raise UsageError(
+            f"{key} has shape {array.shape}, {array.size} entries: more than the memory available "
+            "can compare (is it a broadcast view?)"
+        )
     return array
