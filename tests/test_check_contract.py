@@ -4,6 +4,7 @@ result, what stops the check (exit 2, one line), and what ``nn-numpy-check`` exi
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import textwrap
@@ -178,6 +179,14 @@ def test_a_path_with_a_backslash_is_a_file_not_a_module():
 def test_a_missing_file_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="no such file"):
         load_target(f"{tmp_path / 'absent.py'}:f")
+
+
+@pytest.mark.parametrize("kind", ["FIFO", "directory"])
+def test_a_target_that_exists_but_is_no_regular_file_is_named_so_and_never_opened(tmp_path, kind):
+    path = tmp_path / "grads.py"
+    os.mkfifo(path) if kind == "FIFO" else path.mkdir()  # opening the FIFO would wait for ever
+    with pytest.raises(UsageError, match=r"grads.py is not a regular file \(a directory, FIFO"):
+        load_target(f"{path}:f")
 
 
 def test_an_error_at_import_is_the_users_and_sys_exit_gets_advice(tmp_path):

@@ -43,7 +43,9 @@ def load_target(target: str) -> Callable[..., Any]:
 
 
 def _from_file(path: Path) -> ModuleType:
-    if not path.is_file():
+    if not path.is_file():  # a FIFO is never opened: reading it could wait for ever
+        if path.exists():
+            raise UsageError(f"{path} is not a regular file (a directory, FIFO or device)")
         raise UsageError(f"no such file: {path}")
     spec = importlib.util.spec_from_file_location(f"_nn_numpy_check_{path.stem}", path)
     if spec is None or spec.loader is None:
