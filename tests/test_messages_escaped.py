@@ -166,3 +166,28 @@ def test_a_huge_cell_or_header_in_a_message_is_clipped_to_one_short_line(tmp_pat
         read_table(path)
     message = str(info.value)
     assert shown in message and "characters)" in message and len(message) < 300, message[:400]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        (os.fsdecode(b"x\xff.npz"), "'x\\xff.npz'"),  # the byte, as printable shows it
+        ("a\\udcff", "'a\\\\udcff'"),  # a backslash and 'udcff' typed in the name: kept
+        (os.fsdecode(b"\\\xfe"), "'\\\\\\xfe'"),  # a backslash, then the byte
+        ("it's", '"it\'s"'),
+    ],
+)
+def test_quoted_shows_a_byte_that_is_not_utf8_as_the_byte_and_is_repr_otherwise(name, shown):
+    from nn_numpy.errors import quoted
+
+    assert quoted(name) == shown
+
+
+def test_a_missing_model_with_a_non_utf8_name_is_named_by_its_byte(tmp_path, capsys):
+    from nn_numpy.cli import predict as predict_cli
+
+    shutil.copy(BASIC, tmp_path / "d.csv")
+    missing = os.fsdecode(os.fsencode(str(tmp_path)) + b"/m\xff.npz")
+    assert predict_cli.main(["--model", missing, "--data-path", str(tmp_path / "d.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "m\\xff.npz' does not exist" in err and "udc" not in err
