@@ -15,7 +15,9 @@ import sys
 from types import FrameType
 
 # SIGPIPE is not here: Python ignores it, so a write to a closed pipe is an error (EPIPE) instead.
-NAMES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
+# SIGXCPU: a CPU-time limit (ulimit -t, a batch scheduler) warns with it before SIGKILL.
+NAMES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGXCPU",
+         "SIGVTALRM", "SIGPROF")  # fmt: skip
 FATAL: tuple[int, ...] = tuple(getattr(signal, n) for n in NAMES if hasattr(signal, n))
 PROGRAMS = {
     "nn-numpy-train": "nn-numpy-train",
@@ -28,6 +30,16 @@ PROGRAMS = {
     "nn_numpy.check": "nn-numpy-check",
     "nn_numpy.cli.check": "nn-numpy-check",
 }
+
+
+class Terminated(BaseException):
+    """SIGTERM (or another signal of ``FATAL`` but SIGINT) arrived during a run; a BaseException
+    like KeyboardInterrupt, so cleanup code sees it and code that catches the user's exceptions
+    lets it through."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def message(signum: int) -> str:

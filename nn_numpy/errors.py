@@ -25,6 +25,7 @@ For ``UserImportError`` and ``UserCodeError``, ``__cause__`` is the user's own e
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = [
@@ -45,6 +46,26 @@ __all__ = [
     "UserImportError",
     "WriteError",
 ]
+
+
+CLIP = 80  # characters of a cell or name shown in a message
+# In a repr: a lone surrogate \udc80-\udcff (os.fsdecode's stand-in for a byte that is not
+# UTF-8) after an even number of backslashes, that is, not a literal backslash in the name.
+_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")
+
+
+def quoted(name: str) -> str:
+    """``repr(name)`` for a path in a message, with a byte of a file name that is not valid
+    UTF-8 shown as ``\\xff`` (the byte, as ``printable`` shows it), not as ``\\udcff``."""
+    return _SURROGATE.sub(r"\1\\x\2", repr(name))
+
+
+def clipped(text: str, limit: int = CLIP) -> str:
+    """``repr(text)`` for a message, cut after ``limit`` characters with the length named: a
+    message stays one short line whatever a cell or a column name in a file holds."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"
 
 
 class NNNumpyError(Exception):
@@ -83,7 +104,7 @@ class WriteError(NNNumpyError, OSError):
     """Writing an output failed; ``str()`` is ``cannot write 'PATH': REASON``, one line."""
 
     def __str__(self) -> str:
-        return f"cannot write {self.filename!r}: {self.strerror}"
+        return f"cannot write {quoted(str(self.filename))}: {self.strerror}"
 
 
 class Diverged(NNNumpyError):

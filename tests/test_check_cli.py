@@ -175,3 +175,37 @@ def test_python_api_report_prints_the_same_table_as_the_command(user_dir, capsys
     report = check_gradients(load_target("my_nn.py:no_mask"), use_torch=False)
     assert not report.ok and not bool(report)
     assert str(report).replace("no_mask:", "my_nn.py:no_mask:", 1) + "\n" == out
+
+
+BASE_EXCEPTIONS = {
+    "a BaseException subclass": "class Stop(BaseException):\n    pass\n\nraise Stop('stop')",
+    "GeneratorExit": "raise GeneratorExit('stop')",
+}
+
+
+@pytest.mark.parametrize("where", ["function", "import"])
+@pytest.mark.parametrize("raise_it", list(BASE_EXCEPTIONS.values()), ids=list(BASE_EXCEPTIONS))
+def test_a_base_exception_from_the_users_code_is_theirs_exit_2_with_their_traceback(
+    tmp_path, monkeypatch, capsys, where, raise_it
+):
+    body = textwrap.indent(raise_it, "    ")
+    source = f"def gradients(*a):\n{body}\n" if where == "function" else f"if True:\n{body}\n"
+    (tmp_path / "stops.py").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    code, out, err = run(capsys, "stops.py:gradients")
+    assert code == 2 and out == ""
+    assert err.startswith("Traceback (most recent call last):\n") and 'stops.py", line' in err
+    assert f"nn_numpy{os.sep}" not in err and "internal error" not in err  # no frame of ours
+    assert err.splitlines()[-1].endswith("(its traceback is above)")
+
+
+def test_sigterm_while_the_users_function_runs_ends_the_check_with_143_not_as_their_error(
+    tmp_path, monkeypatch, capsys
+):
+    source = "import os, signal\n\ndef gradients(*a):\n    os.kill(os.getpid(), signal.SIGTERM)\n"
+    (tmp_path / "term.py").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    code, out, err = run(capsys, "term.py:gradients")
+    assert (code, out, err) == (143, "", "nn-numpy-check: error: terminated\n")

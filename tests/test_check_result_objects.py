@@ -1,6 +1,6 @@
 """A result object whose own code raises while it is read (``__getitem__``, ``__getattr__``,
-``__contains__``, a property, iteration) is the user's exception: exit status 2 with their
-traceback, never our "internal error"."""
+``__contains__``, a property, iteration, a value's ``__array__``) is the user's exception: exit
+status 2 with their traceback, never our "internal error"."""
 
 from __future__ import annotations
 
@@ -58,6 +58,13 @@ class R:
     @property
     def J(self):
         raise ZeroDivisionError("J")
+""",
+    "value whose __array__ raises": """
+class Value:
+    def __array__(self, dtype=None, copy=None):
+        raise OSError("no array")
+def R(d):
+    return {**d, "dW1": Value()}
 """,
 }
 

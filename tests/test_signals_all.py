@@ -165,3 +165,27 @@ def test_ctrl_c_at_any_moment_of_a_run_gives_no_traceback(command, delay, workdi
     assert status == 130
     assert err.replace("IMPORTING\n", "").endswith(": error: interrupted\n")
     assert err.count("error") == 1
+
+
+def _cpu_limit_of_one_second() -> None:
+    import resource
+
+    _default_dispositions()
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+    resource.setrlimit(resource.RLIMIT_CPU, (1, resource.RLIM_INFINITY))
+
+
+def test_a_cpu_time_limit_ends_training_with_one_line_and_152_not_a_core_dump(workdir):
+    """The kernel sends SIGXCPU at the soft limit (ulimit -t, a batch scheduler's limit)."""
+    argv = ["--data-path", "data.csv", "--epochs", "100000000", "--print-every", "0"]
+    child = subprocess.Popen(
+        [str(BIN / "nn-numpy-train"), *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, cwd=workdir, preexec_fn=_cpu_limit_of_one_second,
+    )  # fmt: skip
+    try:
+        assert child.stderr is not None
+        err = child.stderr.read()
+        assert child.wait(timeout=120) == 128 + signal.SIGXCPU
+    finally:
+        _reap(child)
+    assert err == "nn-numpy-train: error: terminated by SIGXCPU\n"

@@ -5,8 +5,11 @@ attributes holding at least dW1, db1, dW2, db2, and optionally dZ1, dZ2 and the 
 or cost. Extra keys are ignored. Values may be any real array (any float dtype, or a number).
 
 What stops the check (``UsageError``, one line, exit 2): a result without the required keys,
-or a value that is not an array of real numbers. What is a failing formula instead (exit 1,
-with a diagnosis): a value of the wrong shape, with non-finite entries, or with wrong numbers.
+a value that is not an array of real numbers or too large to compare in the memory available
+(a broadcast view of 10**12 entries). An exception raised by the result's own code
+as it is read (``__getitem__``, a property, a value's ``__array__``) is theirs (``UserCodeError``).
+What is a failing formula instead (exit 1, with a diagnosis): a value of the wrong shape, with
+non-finite entries, or with wrong numbers.
 """
 
 from __future__ import annotations
@@ -17,14 +20,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nn_numpy._signals import Terminated
 from nn_numpy.check.cases import Case
 from nn_numpy.errors import UsageError, UserCodeError
+from nn_numpy.io.resources import available_memory
 from nn_numpy.network import GRAD_NAMES
 
 REQUIRED = GRAD_NAMES
 OPTIONAL = ("dZ2", "dZ1")
 COST_KEYS = ("J", "cost")
 CONTRACT = "needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost"
+# A signal arriving while the user's code runs ends the run; every other exception is theirs.
+SIGNALS = (KeyboardInterrupt, Terminated)
+COPIES = 8  # float64 arrays of a value's size the judging may hold at once (isfinite, errors)
 
 
 def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArray[Any]]:
@@ -33,13 +41,15 @@ def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArra
     args = [np.array(a, dtype=np.float64) for a in (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)]
     try:
         result = fn(*args)
-    except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
+    except SIGNALS:
+        raise
+    except BaseException as exc:  # sys.exit() or GeneratorExit in their code is theirs too
         raise UserCodeError(case.name) from exc
     try:  # reading the result runs their code too: __getitem__, __getattr__, __contains__, keys
         return read_result(result, name)
-    except UsageError:
+    except (UsageError, *SIGNALS):
         raise
-    except (Exception, SystemExit) as exc:
+    except BaseException as exc:
         raise UserCodeError(case.name, "reading your function's result raised") from exc
 
 
@@ -89,8 +99,15 @@ def _real_array(key: str, value: Any) -> NDArray[Any]:
         value = value.detach().cpu()
     try:
         array = np.asarray(value)
-    except Exception as exc:  # e.g. an object whose __array__ raises
+    except Exception as exc:
+        if exc.__traceback__ is not None and exc.__traceback__.tb_next is not None:
+            raise  # a Python frame below ours raised: their __array__, theirs to fix (exit 2)
         raise UsageError(f"{key} cannot be read as an array ({type(exc).__name__}: {exc})") from exc
     if array.dtype.kind not in "fiu":
         raise UsageError(f"{key} is not an array of real numbers (dtype {array.dtype})")
+    if COPIES * 8 * array.size > available_memory():  # a broadcast view of 10**12 entries, say
+        raise UsageError(
+            f"{key} has shape {array.shape}, {array.size} entries: more than the memory available "
+            "can compare (is it a broadcast view?)"
+        )
     return array

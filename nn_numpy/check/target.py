@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from nn_numpy.check.contract import UsageError
+from nn_numpy.check.contract import SIGNALS, UsageError
 from nn_numpy.errors import UserImportError
 
 FORM = "TARGET must be path/to/file.py:function or package.module:function"
@@ -43,7 +43,9 @@ def load_target(target: str) -> Callable[..., Any]:
 
 
 def _from_file(path: Path) -> ModuleType:
-    if not path.is_file():
+    if not path.is_file():  # a FIFO is never opened: reading it could wait for ever
+        if path.exists():
+            raise UsageError(f"{path} is not a regular file (a directory, FIFO or device)")
         raise UsageError(f"no such file: {path}")
     spec = importlib.util.spec_from_file_location(f"_nn_numpy_check_{path.stem}", path)
     if spec is None or spec.loader is None:
@@ -53,7 +55,9 @@ def _from_file(path: Path) -> ModuleType:
     sys.path.insert(0, str(path.resolve().parent))  # so the file can import its neighbours
     try:
         spec.loader.exec_module(module)
-    except (Exception, SystemExit) as exc:
+    except SIGNALS:
+        raise
+    except BaseException as exc:
         raise UserImportError(f"importing {path} {raised(exc)}") from exc
     return module
 
@@ -74,5 +78,7 @@ def _from_module(name: str) -> ModuleType:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
             raise UsageError(f"no module named {name!r} (from {Path.cwd()})") from exc
         raise UserImportError(f"importing {name} raised") from exc
-    except (Exception, SystemExit) as exc:
+    except SIGNALS:
+        raise
+    except BaseException as exc:
         raise UserImportError(f"importing {name} {raised(exc)}") from exc

@@ -8,7 +8,7 @@
       failure writing standard output, running out of memory, an internal error
 130   interrupted (SIGINT, Ctrl-C)
 143   terminated (SIGTERM)
-128+n terminated by signal n (SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM)
+128+n terminated by signal n (SIGHUP, SIGQUIT, SIGUSR1/2, SIGALRM, SIGXCPU, ...)
 ====  ==========================================================================
 
 Standard output is written best effort: when its reader goes away (``| head``) the rest is
@@ -35,18 +35,9 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import IO, Any, NoReturn
 
-from nn_numpy._signals import FATAL, message
+from nn_numpy._signals import FATAL, Terminated, message
 from nn_numpy.errors import RunError, UsageError
 from nn_numpy.io.atomic import WriteError
-
-
-class Terminated(BaseException):
-    """SIGTERM (or another signal of ``FATAL`` but SIGINT) arrived; a BaseException like
-    KeyboardInterrupt, so cleanup code sees it."""
-
-    def __init__(self, signum: int = signal.SIGTERM) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 def printable(text: str) -> str:

@@ -60,9 +60,12 @@ def prepare(args: argparse.Namespace, data_path: str) -> TrainingData:
     table = read_table(data_path)
     columns = training_columns(table)
     X, Y = split_xy(table)
+    del table  # each copy is dropped once the next is made: the peak is two, not four
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_size, args.seed)
+    n_x = X.shape[0]
+    del X, Y
     check_both_classes(Y_train, f"the train split's {Y_train.shape[1]} labels")
-    n_x, hidden = X.shape[0], tuple(args.hidden_size)
+    hidden, m = tuple(args.hidden_size), Y_train.shape[1] + Y_test.shape[1]
     if trains_readably(hidden, args.activation):
         need = readable_training_bytes(
             (n_x, *hidden, 1), Y_train.shape[1], Y_test.shape[1], args.dtype
@@ -71,7 +74,7 @@ def prepare(args: argparse.Namespace, data_path: str) -> TrainingData:
         need = training_bytes(n_x, hidden[0], Y_train.shape[1], Y_test.shape[1], args.dtype)
     require_memory(
         need,
-        f"--hidden-size {' '.join(map(str, hidden))} with {X.shape[1]} examples of {n_x} "
+        f"--hidden-size {' '.join(map(str, hidden))} with {m} examples of {n_x} "
         f"features ({args.dtype})",
     )
     scaler = Standardizer.fit(X_train) if args.standardize else Standardizer.identity(n_x)

@@ -4,7 +4,7 @@ Exit status: 0 every quantity agrees, 1 some formula disagrees (or, never expect
 oracles disagree), or the report could not be written (one line naming the path or standard
 output); 2 the check could not run (TARGET not found, the function raised -- its own traceback
 is shown -- its result breaks the contract, or ``--json`` names a path that cannot be written or
-a file TARGET's code came from; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM,
+a file the run read code or data from; one line on stderr for ours), 130 on Ctrl-C, 143 on SIGTERM,
 128 + n on another signal n (``nn_numpy.cli._errors.run_cli``, which also writes ``--json``
 under ``nn_numpy.io.atomic``'s policy).
 """
@@ -93,11 +93,14 @@ def _run(args: argparse.Namespace) -> int:
         json_path = None if args.json is None else os.path.abspath(args.json)
         with _argv([args.target.rpartition(":")[0]]), contextlib.redirect_stdout(sys.stderr):
             before = set(sys.modules)
-            fn = load_target(args.target)
-            check_outputs({"--json": json_path}, _inputs(source, fn, before))
-            report = check_gradients(fn, use_torch=not args.no_torch, name=printable(args.target))
-            # the user's code may import more while it runs: those files are inputs too
-            check_outputs({"--json": json_path}, _inputs(source, fn, before))
+            with _files_opened() as opened:
+                fn = load_target(args.target)
+                check_outputs({"--json": json_path}, _inputs(source, fn, before, opened))
+                report = check_gradients(
+                    fn, use_torch=not args.no_torch, name=printable(args.target)
+                )
+            # the user's code may import or open more while it runs: those files are inputs too
+            check_outputs({"--json": json_path}, _inputs(source, fn, before, opened))
     except (UserCodeError, UserImportError) as exc:
         assert exc.__cause__ is not None
         _print_user_traceback(exc.__cause__)
@@ -112,17 +115,60 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _inputs(source: str | None, fn: object, before: set[str]) -> dict[str, str | None]:
-    """Every file the run read code from, which ``--json`` must not overwrite: TARGET's file as
-    named (``source``), the file defining ``fn`` (or its class, for a callable instance), and
-    the file of every module imported since ``before`` (a snapshot of ``sys.modules``)."""
+def _inputs(
+    source: str | None, fn: object, before: set[str], opened: dict[str, None]
+) -> dict[str, str | None]:
+    """Every file the run read code or data from, which ``--json`` must not overwrite: TARGET's
+    file as named (``source``), the file defining ``fn`` (or its class, for a callable
+    instance), the file of every module imported since ``before`` (a snapshot of
+    ``sys.modules``), and every regular file ``opened`` while the check ran (the user's own
+    data files, say)."""
     inputs = {"TARGET": source}
     inputs["TARGET (defining file)"] = _source_file(fn) or _source_file(type(fn))
     for name in sorted(set(sys.modules) - before):
         file = getattr(sys.modules.get(name), "__file__", None)
         if isinstance(file, str):
             inputs[f"TARGET (imported module {name})"] = file
+    for path in list(opened):
+        if os.path.isfile(path):  # not a device (/dev/null) nor a directory
+            inputs[f"TARGET (a file opened by the run: {path})"] = path
     return inputs
+
+
+_RECORDERS: list[dict[str, None]] = []  # the paths opened while each check runs, in order
+
+
+def _record_open(event: str, args: tuple[object, ...]) -> None:
+    """An audit hook: add the path of every file opened (``open``, ``os.open``, imports) to the
+    recording checks. It must never raise: that would make the user's ``open`` fail."""
+    if event != "open" or not _RECORDERS or not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    try:
+        path = os.path.abspath(os.fsdecode(args[0]))  # relative to the directory at the time
+    except Exception:  # a path that cannot be named (a NUL byte): open refuses it anyway
+        return
+    for opened in _RECORDERS:
+        opened[path] = None
+
+
+@contextlib.contextmanager
+def _files_opened() -> Iterator[dict[str, None]]:
+    """The absolute paths of the files opened in this process inside the ``with``, in order.
+
+    An audit hook cannot be removed, so one is added once per process and records only while a
+    check runs."""
+    if not _HOOKED:
+        sys.addaudithook(_record_open)
+        _HOOKED.append(True)
+    opened: dict[str, None] = {}
+    _RECORDERS.append(opened)
+    try:
+        yield opened
+    finally:
+        _RECORDERS[:] = [r for r in _RECORDERS if r is not opened]  # by identity, not ==
+
+
+_HOOKED: list[bool] = []
 
 
 def _source_file(fn: object) -> str | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from nn_numpy.io.reader import Table, read_table
 from nn_numpy.io.resources import require_memory
 
 PROG = "nn-numpy-predict"
+BLOCK = 65536  # prediction lines formatted and written at a time
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,14 +96,18 @@ def probabilities(model: Model, X: np.ndarray, table: Table) -> np.ndarray:
         raise DataError(f"{table.where(int(e.columns[0]))}: {e}{more}") from None
 
 
-def format_predictions(proba: np.ndarray, classes: np.ndarray) -> str:
-    """``probability,prediction`` lines, with a header.
+def format_predictions(proba: np.ndarray, classes: np.ndarray) -> Iterator[str]:
+    """``probability,prediction`` lines, with a header, in blocks of ``BLOCK`` lines (the text
+    of a million rows is never held whole).
 
     ``str`` of a NumPy scalar is the shortest text that reads back to the same value in its own
     dtype, so the file holds the model's probabilities exactly, float32 or float64.
     """
-    lines = [f"{p!s},{c}" for p, c in zip(proba, classes.tolist(), strict=True)]
-    return "probability,prediction\n" + "\n".join(lines) + "\n"
+    yield "probability,prediction\n"
+    for start in range(0, proba.size, BLOCK):
+        end = start + BLOCK
+        pairs = zip(proba[start:end], classes[start:end].tolist(), strict=True)
+        yield "".join(f"{p!s},{c}\n" for p, c in pairs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,10 +121,11 @@ def _run(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     table = read_table(data_path, lambda header: check_header(header, model))
     X, labels = split_features(table, model)
+    table = table.without_values()  # X and labels are copies: the file's values can go
     proba = probabilities(model, X, table)
+    del X
 
     classes = (proba >= 0.5).astype(np.int64)
-    text = format_predictions(proba, classes)
     summary = ""
     if labels is not None:
         correct = int(np.count_nonzero(classes == labels))
@@ -129,13 +135,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is None:
         # Best effort (cli._errors): a reader that goes away (`| head`) ends the run quietly,
         # a full disk is reported with exit status 1.
-        sys.stdout.write(text)
+        for text in format_predictions(proba, classes):
+            sys.stdout.write(text)
         sys.stdout.flush()
         if not stdout_failed():  # else the one line is the write error (cli._errors)
             sys.stderr.write(summary)
         return 0
     with atomic_write(args.output, "w") as f:
-        f.write(text)
+        f.writelines(format_predictions(proba, classes))
     print(f"wrote {classes.size} predictions to {printable(args.output)}")
     sys.stdout.write(summary)
     return 0

@@ -253,7 +253,8 @@ def _run(args: argparse.Namespace) -> int:
     bad = [name for name, value in params.as_dict().items() if not np.all(np.isfinite(value))]
     if bad:
         raise Diverged(f"parameters {', '.join(bad)} are not finite after {args.epochs} epochs")
-    train_acc, train_ok = _accuracy(params, data.inputs.astype(args.dtype), Y_train, "train")
+    inputs = data.inputs.astype(args.dtype, copy=False)  # a float64 run's inputs, not a copy
+    train_acc, train_ok = _accuracy(params, inputs, Y_train, "train")
     with np.errstate(over="ignore"):  # a test value beyond the dtype is reported just below
         X_test_in = scaler.transform(X_test).astype(args.dtype)
     test_acc, test_ok = _accuracy(params, X_test_in, Y_test, "test")

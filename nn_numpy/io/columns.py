@@ -15,14 +15,17 @@ by position: n_x features, or n_x + 1 with the 0/1 label last; predict prints a 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
+from nn_numpy.errors import CLIP, clipped
 from nn_numpy.io.data import check_labels
 from nn_numpy.io.reader import DataError, Table
 
 MAX_NAME = 4096  # characters in one column name (the model loader refuses longer ones)
+SHOWN = 12  # column names listed in a message; the rest are counted
 
 
 class Columns(NamedTuple):
@@ -69,25 +72,35 @@ def check_names(table: Table, columns: Columns) -> dict[str, int]:
     known = {*columns.features, columns.label}
     unexpected = [name for name in table.columns if name not in known]
     if missing or unexpected or len(index) != len(table.columns):
-        expected = ", ".join(columns.features)
+        expected = _listed(columns.features, str)
         problems = []
         if missing:
-            problems.append(f"missing feature column(s) {', '.join(map(_named, missing))}")
+            problems.append(f"missing feature column(s) {_listed(missing, _named)}")
         if unexpected:
-            problems.append(f"unexpected column(s) {', '.join(map(_named, unexpected))}")
+            problems.append(f"unexpected column(s) {_listed(unexpected, _named)}")
         if len(index) != len(table.columns):
             problems.append("a column name appears twice")
         raise DataError(
             f"{table.path}, line 1: {'; '.join(problems)} (the model takes {expected}, "
-            f"optionally with the label {columns.label!r})"
+            f"optionally with the label {clipped(columns.label)})"
         )
     return index
 
 
+def _listed(names: Sequence[str], show: Callable[[str], str]) -> str:
+    """The first ``SHOWN`` names, each ``show``n, and how many more: a header of a hundred
+    thousand columns is still a short message."""
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return ", ".join(show(name) for name in names[:SHOWN]) + more
+
+
 def _named(name: str) -> str:
-    """A column name in a message; a name that is not ASCII also with its code points escaped,
-    so that a look-alike (a Cyrillic letter for a Latin one) is seen, as in ``(\\u04451)``."""
-    return repr(name) if name.isascii() else f"{name!r} ({ascii(name)[1:-1]})"
+    """A column name in a message (``clipped``); a name that is not ASCII also with its code
+    points escaped, so that a look-alike (a Cyrillic letter for a Latin one) is seen, as in
+    ``(\\u04451)``."""
+    if name.isascii():
+        return clipped(name)
+    return f"{clipped(name)} ({ascii(name[:CLIP])[1:-1]})"
 
 
 def match_by_position(table: Table, n_x: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -112,4 +125,5 @@ def check_count(table: Table, n_x: int) -> int:
 
 
 def _labels(table: Table, labels: np.ndarray, column: str) -> np.ndarray:
-    return check_labels(labels, table.where, column)
+    """The checked labels, as a copy: a view would keep all of the table's values alive."""
+    return check_labels(labels, table.where, column).copy()

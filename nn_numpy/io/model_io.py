@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nn_numpy import __version__
-from nn_numpy.errors import PredictionError
+from nn_numpy.errors import PredictionError, quoted
 from nn_numpy.io._npz import Members, ModelFileError, open_archive, show
 from nn_numpy.io.atomic import atomic_write
 from nn_numpy.io.columns import Columns
@@ -153,7 +153,7 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     """Read a file written by ``save_model``; raise ``ModelFileError`` (one line) if unusable."""
     if os.fspath(path) == "":
         raise ModelFileError("the model path is empty; give a model file written by --save-model")
-    where = f"model file {os.fspath(path)!r}"
+    where = f"model file {quoted(os.fspath(path))}"
     with open_archive(path, where) as archive:
         a = Members(archive, where)
         fmt = a.read("format_version", "iufU", (), missing="is not a nn-numpy model file")

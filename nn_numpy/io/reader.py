@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn_numpy.errors import DataError
+from nn_numpy.errors import DataError, clipped
 
 # A stream (a FIFO, a device) has no size to check against memory beforehand: it is refused
 # once it passes this many bytes. A regular file of any size is read if its parsed values fit
@@ -61,6 +61,11 @@ class Table:
     def where(self, row: int) -> str:
         """``"PATH, line N"`` for data row ``row``."""
         return f"{self.path}, line {self.line(row)}"
+
+    def without_values(self) -> Table:
+        """The same rows, for ``line`` and ``where``, without holding their values (an (m, 0)
+        array of its own): once the values are copied out, the file's copy can be freed."""
+        return Table(self.path, self.columns, np.empty((len(self.values), 0)), self.blank_lines)
 
 
 def _file_line(blank_lines: Sequence[int], row: int) -> int:
@@ -162,7 +167,7 @@ def _columns(name: str, header: str) -> tuple[str, ...]:
     if all(_is_number(cell) for cell in cells):
         raise DataError(
             f"{name}, line 1: expected a header line with column names, "
-            f"found numbers {header.strip()!r}"
+            f"found numbers {clipped(header.strip())}"
         )
     return tuple(cell.strip(" \t") for cell in cells)
 
@@ -289,5 +294,7 @@ def _diagnose(name: str, text: str, n_cols: int, offset: int = 0) -> DataError:
             )
         for j, cell in enumerate(cells, start=1):
             if not _is_number(cell):
-                return DataError(f"{name}, line {n}, column {j}: {cell.strip()!r} is not a number")
+                return DataError(
+                    f"{name}, line {n}, column {j}: {clipped(cell.strip())} is not a number"
+                )
     return DataError(f"{name}: cannot parse the file as comma-separated numbers")
