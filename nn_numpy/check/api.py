@@ -62,13 +62,25 @@ def check_gradients(
     cases: Sequence[Case] | None = None,
     use_torch: bool = True,
     name: str | None = None,
+    activation: str = "relu",
 ) -> CheckReport:
     """Check ``fn(W1, b1, W2, b2, X, Y) -> {dW1, db1, dW2, db2[, dZ1, dZ2, J]}`` on every case.
 
+    A tanh or sigmoid hidden layer (``activation``) is checked by ``deep.check_network`` at
+    one hidden layer, on its cases, with ``fn`` behind a ``f(params, X, Y)`` adapter.
     Raises ``UsageError`` (the result breaks the contract) or ``UserCodeError`` (``fn`` raised,
     with its exception as ``__cause__``).
     """
     name = name or str(getattr(fn, "__name__", "function"))
+    if activation != "relu":
+        from nn_numpy.check.deep import check_network
+
+        def six(params: dict[str, Any], X: Any, Y: Any) -> Any:
+            return fn(params["W1"], params["b1"], params["W2"], params["b2"], X, Y)
+
+        return check_network(
+            six, depths=(1,), activation=activation, cases=cases, use_torch=use_torch, name=name
+        )
     cases = checker_cases() if cases is None else list(cases)
     per_case = []
     for case in cases:

@@ -37,13 +37,18 @@ class Row:
     diagnosis: str = ""
     tol: float = 0.0
     note: str = ""  # on a pass: a convention accepted (dZ as dJ/dZ)
+    formula: str = ""  # for a layer's row at any depth; FORMULAS[quantity] if empty
+
+    @property
+    def formula_text(self) -> str:
+        return self.formula or FORMULAS[self.quantity]
 
     def as_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "error": self.error,
             "diagnosis": self.diagnosis or None,
-            "formula": FORMULAS[self.quantity],
+            "formula": self.formula_text,
             "tolerance": self.tol,
             "case": self.case or None,
             "index": list(self.index) if self.case else None,
@@ -60,6 +65,7 @@ class CheckReport:
     oracles: list[str]
     cases: list[str]
     not_returned: list[str] = field(default_factory=list)
+    cases_note: str = f"every |Z1| >= {KINK_MARGIN:.0e}: no ReLU kink"
 
     @property
     def ok(self) -> bool:
@@ -115,18 +121,18 @@ def render(report: CheckReport) -> str:
         if failed
         else f"all {len(report.rows)} quantities agree"
     )
-    short = [name.split(" (")[0] for name in report.cases]
+    short = list(dict.fromkeys(name.split(" (")[0] for name in report.cases))  # once per family
     lines = [
         f"nn-numpy-check {report.target}: {verdict}",
         f"oracles: {', '.join(report.oracles)}",
-        f"cases: {', '.join(short)} (every |Z1| >= {KINK_MARGIN:.0e}: no ReLU kink)",
+        f"cases: {', '.join(short)} ({report.cases_note})",
         "",
     ]
     body = []
     for row in report.rows:
         at = f" {list(row.index)}" if row.index else ""  # J has no index; a wrong shape none
         where = f"{row.case}{at}" if row.case and not row.ok else ""
-        body.append([row.quantity, FORMULAS[row.quantity], "pass" if row.ok else "FAIL",
+        body.append([row.quantity, row.formula_text, "pass" if row.ok else "FAIL",
                      format_error(row.error), where])  # fmt: skip
     rendered = table(["", "formula", "result", "worst error", "where"], body, right=(3,))
     out = rendered.splitlines()

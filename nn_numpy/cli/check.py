@@ -22,13 +22,18 @@ from pathlib import Path
 
 from nn_numpy.check.api import check_gradients
 from nn_numpy.check.contract import CONTRACT, UserCodeError
+from nn_numpy.check.deep import check_network
+from nn_numpy.check.deep_cases import DEPTHS
 from nn_numpy.check.oracles import OracleDisagreement
+from nn_numpy.check.report import CheckReport
 from nn_numpy.check.target import UserImportError, load_target
 from nn_numpy.cli._errors import ArgumentParser, fail, printable, run_cli
 from nn_numpy.cli._outputs import check_outputs
 from nn_numpy.io.atomic import atomic_write
+from nn_numpy.records import ACTIVATIONS
 
 PROG = "nn-numpy-check"
+MAX_DEPTH = 8  # hidden layers: the cases' widths cycle, a check stays about a second
 HERE = str(Path(__file__).resolve().parents[1])  # the nn_numpy package: our frames
 
 
@@ -37,11 +42,32 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Check your backpropagation: which boxed formula is wrong, and how.",
         epilog=f"The function is called as f(W1, b1, W2, b2, X, Y) with X (n_x, m), one example "
-        f"per column, and returns a dict or object ({CONTRACT}). Exit status: 0 all agree, "
+        f"per column, and returns a dict or object ({CONTRACT}); with --contract params it is "
+        "called as f(params, X, Y) at any depth and returns dW1, db1, ..., dWL, dbL (optional "
+        "dZ1..dZL, dA0..dA(L-1), J). Exit status: 0 all agree, "
         "1 some formula disagrees, 2 usage error.",
     )
     parser.add_argument("target", metavar="TARGET",
                         help="path/to/file.py:function or package.module:function")  # fmt: skip
+    parser.add_argument(
+        "--contract",
+        choices=("six", "params"),
+        default="six",
+        help="six: f(W1, b1, W2, b2, X, Y), one hidden layer (the default); params: "
+        "f(params, X, Y) with params {W1, b1, ..., WL, bL}, checked at 1, 2 and 4 hidden layers",
+    )
+    parser.add_argument(
+        "--depth",
+        metavar="N",
+        type=_positive,
+        help="the number of hidden layers the code is written for (implies --contract params)",
+    )
+    parser.add_argument(
+        "--activation",
+        choices=ACTIVATIONS,
+        default="relu",
+        help="the hidden layers' activation (default relu); the output is always sigmoid",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the result as JSON here")
     parser.add_argument(
         "--no-torch",
@@ -49,6 +75,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not use torch autograd as an oracle even if it is installed",
     )
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_DEPTH:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_DEPTH}, got {value}")
+    return value
+
+
+def _check(fn: object, args: argparse.Namespace) -> CheckReport:
+    """The check the flags ask for."""
+    name, use_torch = printable(args.target), not args.no_torch
+    assert callable(fn)
+    if args.depth is not None or args.contract == "params":
+        depths = DEPTHS if args.depth is None else (args.depth,)
+        return check_network(
+            fn, depths=depths, activation=args.activation, use_torch=use_torch, name=name
+        )
+    return check_gradients(fn, activation=args.activation, use_torch=use_torch, name=name)
 
 
 def _print_user_traceback(exc: BaseException) -> None:
@@ -95,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
             before = set(sys.modules)
             fn = load_target(args.target)
             check_outputs({"--json": json_path}, _inputs(source, fn, before))
-            report = check_gradients(fn, use_torch=not args.no_torch, name=printable(args.target))
+            report = _check(fn, args)
             # the user's code may import more while it runs: those files are inputs too
             check_outputs({"--json": json_path}, _inputs(source, fn, before))
     except (UserCodeError, UserImportError) as exc:

@@ -57,6 +57,11 @@ _ERRORS = "nn_numpy/cli/_errors.py"
 _GATES = "benchmarks/gates.py"
 _DIAGNOSE = "nn_numpy/check/diagnose.py"
 _CHECK_REPORT = "nn_numpy/check/report.py"
+_DEEP = "nn_numpy/check/deep.py"
+_DEEP_CASES = "nn_numpy/check/deep_cases.py"
+_DEEP_CONTRACT = "nn_numpy/check/deep_contract.py"
+_DEEP_DIAGNOSE = "nn_numpy/check/deep_diagnose.py"
+_DEEP_VARIANTS = "nn_numpy/check/deep_variants.py"
 
 _AUTOGRAD = [
     "tests/test_autograd_depth.py",
@@ -78,6 +83,7 @@ _CLIS = [
     "tests/test_output_paths.py",
     "tests/test_installed_package.py",
 ]
+_DEEP_TESTS = ["tests/test_check_deep_mistakes.py", "tests/test_check_deep.py"]
 _CHECK = [
     "tests/test_check_measures.py",
     "tests/test_check_gradients_correct.py",
@@ -245,7 +251,16 @@ TESTS: dict[str, list[str]] = {
     ],
     _GATES: ["tests/test_gates_evaluate.py", "tests/test_benchmark_gates.py"],
     _DIAGNOSE: ["tests/test_check_judging.py", "tests/test_check_diagnosis.py"],
-    _CHECK_REPORT: ["tests/test_check_judging.py", "tests/test_check_readme.py", *_CHECK],
+    _CHECK_REPORT: [
+        "tests/test_check_judging.py",
+        "tests/test_check_readme.py",
+        *_CHECK,
+        *_DEEP_TESTS,
+    ],
+    **{
+        path: _DEEP_TESTS
+        for path in (_DEEP, _DEEP_CASES, _DEEP_CONTRACT, _DEEP_DIAGNOSE, _DEEP_VARIANTS)
+    },
 }
 
 
@@ -846,7 +861,8 @@ CATALOGUE: list[Mutant] = [
        'if exc.name and (name == exc.name or name.startswith(exc.name + ".")):', "if exc.name:",
        "a module the user's module imports, missing, reported as TARGET not found"),
     _m("check-cli-torch-always", _CHECK_CLI,
-       "use_torch=not args.no_torch", "use_torch=True",
+       "use_torch = printable(args.target), not args.no_torch",
+       "use_torch = printable(args.target), True",
        "--no-torch ignored"),
     _m("check-cli-user-prints-on-stdout", _CHECK_CLI,
        "contextlib.redirect_stdout(sys.stderr)", "contextlib.nullcontext()",
@@ -1034,6 +1050,56 @@ CATALOGUE: list[Mutant] = [
     _m("cli-readable-uses-fused-for-tanh", _READABLE_TRAINER,
        'return len(hidden_sizes) != 1 or activation != "relu"', "return len(hidden_sizes) != 1",
        "one tanh or sigmoid hidden layer goes to the fused ReLU Trainer"),
+    _m("deep-tolerance-loose", _DEEP,
+       "ok = ok and err <= tol", "ok = ok and err <= 100 * tol",
+       "a deep quantity off by 1e-3 passes"),
+    _m("deep-dA0-not-transposed", _DEEP,
+       'out["dA0"] = np.asarray(p["W1"]).T @ every["dZ1"]',
+       'out["dA0"] = np.asarray(p["W1"]) @ every["dZ1"]',
+       "the expected dA0 = W1 dZ1, without the transpose"),
+    _m("deep-fd-unconfirmed", _DEEP,
+       "(err := relative_error(every[q], value)) > BOUND_FD",
+       "(err := relative_error(every[q], value)) > 1e300",
+       "the deep oracle is never confirmed by finite differences"),
+    _m("deep-cli-check-gradients-without-activation", _CHECK_CLI,
+       "return check_gradients(fn, activation=args.activation,",
+       "return check_gradients(fn,",
+       "--activation is ignored for the six-argument contract"),
+    _m("deep-cli-depth-ignored", _CHECK_CLI,
+       "depths = DEPTHS if args.depth is None else (args.depth,)", "depths = DEPTHS",
+       "--depth N checks every depth anyway"),
+    _m("deep-report-cases-repeated", _CHECK_REPORT,
+       'list(dict.fromkeys(name.split(" (")[0] for name in report.cases))',
+       '[name.split(" (")[0] for name in report.cases]',
+       "the cases line repeats each family once per depth"),
+    _m("deep-cases-kinks-kept", _DEEP_CASES,
+       'keep &= np.all(np.abs(cache[f"Z{l}"]) >= KINK_MARGIN, axis=0)',
+       'keep &= np.all(np.abs(cache[f"Z{l}"]) >= 0, axis=0)',
+       "deep cases keep examples at a ReLU kink"),
+    _m("deep-cases-square-not-square", _DEEP_CASES,
+       '(4, *(4,) * hidden, 1), 8', '(4, *(5,) * hidden, 1), 8',
+       "the square cases' hidden widths differ from n_x"),
+    _m("deep-contract-one-higher-dA-unread", _DEEP_CONTRACT,
+       'f"dA{l}" for l in range(L + 1)', 'f"dA{l}" for l in range(L)',
+       "the older one-higher dA keys are never read"),
+    _m("deep-variant-1-minus-A-squared", _DEEP_VARIANTS,
+       "lambda Z, A: 1.0 - A),", "lambda Z, A: 1.0 - A**2),",
+       "the '1 - A' tanh mistake computed as the right derivative"),
+    _m("deep-variant-no-transpose-transposed", _DEEP_VARIANTS,
+       'dA = dZ if kind.startswith("no W") else n.W[l] @ dZ',
+       'dA = dZ if kind.startswith("no W") else n.W[l].T @ dZ',
+       "the missing-transpose mistake computed with the transpose"),
+    _m("deep-variant-dAL-sign-right", _DEEP_VARIANTS,
+       "        return Y - A\n", "        return A - Y\n",
+       "the dAL sign mistake computed as the right dZL"),
+    _m("deep-diagnose-shallowest-dZ-followed", _DEEP_DIAGNOSE,
+       "for k in range(n.L, low - 1, -1):", "for k in range(low, n.L + 1):",
+       "'fix layer N first' names the shallowest wrong layer, not the deepest"),
+    _m("deep-diagnose-near-miss-unknown", _DEEP_DIAGNOSE,
+       "NEAR = 0.01", "NEAR = 0.0", "a near miss reads as an unknown formula mistake"),
+    _m("deep-diagnose-depths-not-named", _DEEP_DIAGNOSE,
+       "out[q] += _only_at(right, [n for n, _, _ in have])", "out[q] += ''",
+       "a mistake at some depths only does not say which"),
     _m("plot-network-first-layer-only", _PLOT,
        "architecture(params.layer_sizes, params.activation",
        "architecture(params.layer_sizes[:2] + (1,), params.activation",
