@@ -214,3 +214,16 @@ def planar_tanh(W1: Any, b1: Any, W2: Any, b2: Any, X: Any, Y: Any) -> dict[str,
 missing_one_m = course("missing 1/m in dW3")
 off_by_one = course("off by one layer")
 tanh_layers = layers("tanh")
+
+
+def endless(params: dict[str, Any], X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
+    """Never returns, and swallows every Exception on the way."""
+    while True:
+        try:
+            X = X + 0.0
+        except Exception:
+            pass
+
+
+def endless_six(W1: Any, b1: Any, W2: Any, b2: Any, X: Any, Y: Any) -> dict[str, Any]:
+    return endless({}, X, Y)

@@ -192,3 +192,35 @@ def test_cli_depth_out_of_range_is_a_usage_error(capsys, depth):
         cli.main(["--depth", depth, f"{USERS}:loop"])
     assert exit_.value.code == 2
     assert "--depth" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_autograd_confirms_the_readable_network_on_every_deep_case(activation, torch_ref):
+    report = check_network(users.layers(activation), activation=activation, use_torch=True)
+    assert report.ok and "autograd" in report.oracles[-1]
+
+
+@pytest.mark.parametrize(("target", "contract"), [("endless", "params"), ("endless_six", "six")])
+def test_code_that_never_returns_exits_2_naming_the_case_after_the_timeout(
+    capsys, target, contract
+):
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    code, out, err = run(capsys, f"{USERS}:{target}", "--contract", contract, "--timeout", "0.3")
+    assert code == 2 and out == ""
+    assert err.startswith("nn-numpy-check: error: your function took more than 0.3 s on case '")
+    assert len(err.splitlines()) == 1
+    assert signal.getsignal(signal.SIGALRM) == before
+
+
+def test_the_timeout_applies_per_call_and_correct_code_is_well_within_it(capsys):
+    code, _, _ = run(capsys, f"{USERS}:loop", "--contract", "params", "--timeout", "5")
+    assert code == 0
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "soon"])
+def test_cli_timeout_must_be_a_number_of_seconds(capsys, value):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--timeout", value, f"{USERS}:loop"])
+    assert exit_.value.code == 2 and "--timeout" in capsys.readouterr().err

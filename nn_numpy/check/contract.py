@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn_numpy.check.cases import Case
+from nn_numpy.check.limits import time_limit
 from nn_numpy.errors import UsageError, UserCodeError
 from nn_numpy.network import GRAD_NAMES
 
@@ -27,14 +28,17 @@ COST_KEYS = ("J", "cost")
 CONTRACT = "needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost"
 
 
-def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArray[Any]]:
-    """Call ``fn`` on copies of the case's arrays (float64) and read its result."""
+def call_user(fn: Callable[..., Any], case: Case, name: str, timeout: float | None = None
+              ) -> dict[str, NDArray[Any]]:  # fmt: skip
+    """Call ``fn`` on copies of the case's arrays (float64), within ``timeout`` seconds (None:
+    no limit), and read its result."""
     p = case.params
     args = [np.array(a, dtype=np.float64) for a in (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)]
-    try:
-        result = fn(*args)
-    except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
-        raise UserCodeError(case.name) from exc
+    with time_limit(timeout, case.name):  # outside the try: the limit is not their error
+        try:
+            result = fn(*args)
+        except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
+            raise UserCodeError(case.name) from exc
     try:  # reading the result runs their code too: __getitem__, __getattr__, __contains__, keys
         return read_result(result, name)
     except UsageError:

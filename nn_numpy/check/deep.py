@@ -100,10 +100,12 @@ def check_network(
     cases: Sequence[Case] | None = None,
     use_torch: bool = True,
     name: str | None = None,
+    timeout: float | None = None,
 ) -> CheckReport:
     """Check ``fn(params, X, Y) -> {dW1, db1, ..., dWL, dbL[, dZ{l}, dA{l}, J]}`` on every case.
 
-    ``depths``: the numbers of hidden layers checked (``--depth N`` gives one). Raises
+    ``depths``: the numbers of hidden layers checked (``--depth N`` gives one); ``timeout``:
+    seconds allowed per call of ``fn`` (None: no limit). Raises
     ``UsageError`` (the result breaks the contract) or ``UserCodeError`` (``fn`` raised).
     """
     name = name or str(getattr(fn, "__name__", "function"))
@@ -113,10 +115,10 @@ def check_network(
     for case in cases:
         nets.append(Net.of(case, expected_layers(case, use_torch)))
         try:
-            users.append(call_params(fn, case, name))
+            users.append(call_params(fn, case, name, timeout))
         except UserCodeError as exc:
             raise _with_square_hint(exc, case, cases[: len(users)]) from exc.__cause__
-    _refuse_randomness(fn, cases[0], users[0], name)
+    _refuse_randomness(fn, cases[0], users[0], name, timeout)
     notes = {}
     if _one_higher(nets, users):
         users = [_shift_down(u, n.L) for u, n in zip(users, nets, strict=True)]
@@ -201,10 +203,12 @@ def _shift_down(user: User, L: int) -> User:
     return out
 
 
-def _refuse_randomness(fn: Callable[..., Any], case: Case, first: User, name: str) -> None:
+def _refuse_randomness(
+    fn: Callable[..., Any], case: Case, first: User, name: str, timeout: float | None
+) -> None:
     """A second call on the same input must return the same values (no dropout, no unseeded
     np.random inside), or no report can be trusted."""
-    again = call_params(fn, case, name)
+    again = call_params(fn, case, name, timeout)
     for q, value in first.items():
         if not _repeated(again.get(q, value), value):
             raise UsageError(

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from nn_numpy.check.cases import Case
 from nn_numpy.check.contract import COST_KEYS, _hint, _real_array, _what
+from nn_numpy.check.limits import time_limit
 from nn_numpy.errors import UsageError, UserCodeError
 from nn_numpy.network import grad_names
 
@@ -26,14 +27,18 @@ def contract_text(L: int) -> str:
     return f"needs dW1, db1, ..., dW{L}, db{L}; optional dZ1..dZ{L}, dA0..dA{L - 1} and J or cost"
 
 
-def call_params(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArray[Any]]:
-    """Call ``fn(params, X, Y)`` on copies of the case's arrays (float64) and read its result."""
+def call_params(
+    fn: Callable[..., Any], case: Case, name: str, timeout: float | None = None
+) -> dict[str, NDArray[Any]]:
+    """Call ``fn(params, X, Y)`` on copies of the case's arrays (float64), within ``timeout``
+    seconds (None: no limit), and read its result."""
     params = {k: np.array(v, dtype=np.float64) for k, v in case.params.items()}
     X, Y = np.array(case.X, dtype=np.float64), np.array(case.Y, dtype=np.float64)
-    try:
-        result = fn(params, X, Y)
-    except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
-        raise UserCodeError(case.name) from exc
+    with time_limit(timeout, case.name):  # outside the try: the limit is not their error
+        try:
+            result = fn(params, X, Y)
+        except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
+            raise UserCodeError(case.name) from exc
     try:  # reading the result runs their code too
         return read_layers(result, case.params.L, name)
     except UsageError:

@@ -33,6 +33,7 @@ from nn_numpy.io.atomic import atomic_write
 from nn_numpy.records import ACTIVATIONS
 
 PROG = "nn-numpy-check"
+DEFAULT_TIMEOUT = 30.0  # per call: correct code takes milliseconds, a slow loop a second
 MAX_DEPTH = 8  # hidden layers: the cases' widths cycle, a check stays about a second
 HERE = str(Path(__file__).resolve().parents[1])  # the nn_numpy package: our frames
 
@@ -68,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="relu",
         help="the hidden layers' activation (default relu); the output is always sigmoid",
     )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds each call of the function may take (default {DEFAULT_TIMEOUT:g}; 0: no "
+        "limit); longer is exit status 2, naming the case",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the result as JSON here")
     parser.add_argument(
         "--no-torch",
@@ -87,16 +96,33 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 1e6:  # nan fails too
+        raise argparse.ArgumentTypeError(f"must be 0 to 1e6 seconds, got {text}")
+    return value
+
+
 def _check(fn: object, args: argparse.Namespace) -> CheckReport:
     """The check the flags ask for."""
     name, use_torch = printable(args.target), not args.no_torch
+    timeout = args.timeout or None
     assert callable(fn)
     if args.depth is not None or args.contract == "params":
         depths = DEPTHS if args.depth is None else (args.depth,)
         return check_network(
-            fn, depths=depths, activation=args.activation, use_torch=use_torch, name=name
+            fn,
+            depths=depths,
+            activation=args.activation,
+            use_torch=use_torch,
+            name=name,
+            timeout=timeout,
         )
-    return check_gradients(fn, activation=args.activation, use_torch=use_torch, name=name)
+    return check_gradients(fn, activation=args.activation, use_torch=use_torch, name=name,
+                           timeout=timeout)  # fmt: skip
 
 
 def _print_user_traceback(exc: BaseException) -> None:

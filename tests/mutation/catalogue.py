@@ -62,6 +62,7 @@ _DEEP_CASES = "nn_numpy/check/deep_cases.py"
 _DEEP_CONTRACT = "nn_numpy/check/deep_contract.py"
 _DEEP_DIAGNOSE = "nn_numpy/check/deep_diagnose.py"
 _DEEP_VARIANTS = "nn_numpy/check/deep_variants.py"
+_LIMITS = "nn_numpy/check/limits.py"
 
 _AUTOGRAD = [
     "tests/test_autograd_depth.py",
@@ -261,6 +262,7 @@ TESTS: dict[str, list[str]] = {
         path: _DEEP_TESTS
         for path in (_DEEP, _DEEP_CASES, _DEEP_CONTRACT, _DEEP_DIAGNOSE, _DEEP_VARIANTS)
     },
+    _LIMITS: ["tests/test_check_deep.py"],
 }
 
 
@@ -1100,6 +1102,12 @@ CATALOGUE: list[Mutant] = [
     _m("deep-diagnose-depths-not-named", _DEEP_DIAGNOSE,
        "out[q] += _only_at(right, [n for n, _, _ in have])", "out[q] += ''",
        "a mistake at some depths only does not say which"),
+    _m("limits-alarm-handler-not-restored", _LIMITS,
+       "        signal.signal(signal.SIGALRM, previous)", "        pass",
+       "after a check the process keeps the checker's SIGALRM handler"),
+    _m("limits-own-alarm-taken-for-external", _LIMITS,
+       "time.monotonic() - start >= 0.99 * seconds", "time.monotonic() - start >= 10 * seconds",
+       "the timeout is read as a SIGALRM from outside (exit 142, not 2)"),
     _m("plot-network-first-layer-only", _PLOT,
        "architecture(params.layer_sizes, params.activation",
        "architecture(params.layer_sizes[:2] + (1,), params.activation",
