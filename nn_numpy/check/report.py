@@ -87,6 +87,17 @@ class CheckReport:
             "not_returned": self.not_returned,
         }
 
+    def as_gradescope(self) -> dict[str, Any]:
+        """Gradescope's results.json: one test per quantity (and layer), 1 point each."""
+        tests = []
+        for row in self.rows:
+            said = row.diagnosis if not row.ok else row.note
+            output = f"{row.formula_text}: {'pass' if row.ok else 'FAIL'}, worst error "
+            output += format_error(row.error) + (f" on case {row.case}" if not row.ok else "")
+            tests.append({"name": row.quantity, "score": int(row.ok), "max_score": 1,
+                          "output": output + (f"\n-> {said}" if said else "")})  # fmt: skip
+        return {"score": sum(t["score"] for t in tests), "output": render(self), "tests": tests}
+
     def to_json(self) -> str:
         return json.dumps(self.as_json(), indent=2) + "\n"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import inspect
+import json
 import os
 import sys
 import traceback
@@ -78,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         "limit); longer is exit status 2, naming the case",
     )
     parser.add_argument("--json", metavar="PATH", help="also write the result as JSON here")
+    parser.add_argument(
+        "--gradescope",
+        metavar="PATH",
+        help="also write Gradescope's results.json here: one test per quantity and layer",
+    )
     parser.add_argument(
         "--no-torch",
         action="store_true",
@@ -163,15 +169,19 @@ def _run(args: argparse.Namespace) -> int:
         # Paths are made absolute first: the user's code may change the working directory.
         source = args.target.rpartition(":")[0]
         source = os.path.abspath(source) if os.path.isfile(source) else None
-        check_outputs({"--json": args.json}, {"TARGET": source})
-        json_path = None if args.json is None else os.path.abspath(args.json)
+        check_outputs({"--json": args.json, "--gradescope": args.gradescope}, {"TARGET": source})
+        outputs = {
+            flag: None if path is None else os.path.abspath(path)
+            for flag, path in (("--json", args.json), ("--gradescope", args.gradescope))
+        }
+        json_path, gradescope_path = outputs["--json"], outputs["--gradescope"]
         with _argv([args.target.rpartition(":")[0]]), contextlib.redirect_stdout(sys.stderr):
             before = set(sys.modules)
             fn = load_target(args.target)
-            check_outputs({"--json": json_path}, _inputs(source, fn, before))
+            check_outputs(outputs, _inputs(source, fn, before))
             report = _check(fn, args)
             # the user's code may import more while it runs: those files are inputs too
-            check_outputs({"--json": json_path}, _inputs(source, fn, before))
+            check_outputs(outputs, _inputs(source, fn, before))
     except (UserCodeError, UserImportError) as exc:
         assert exc.__cause__ is not None
         _print_user_traceback(exc.__cause__)
@@ -183,6 +193,9 @@ def _run(args: argparse.Namespace) -> int:
     if json_path is not None:
         with atomic_write(json_path) as f:
             f.write(report.to_json())
+    if gradescope_path is not None:
+        with atomic_write(gradescope_path) as f:
+            f.write(json.dumps(report.as_gradescope(), indent=2) + "\n")
     return 0 if report.ok else 1
 
 

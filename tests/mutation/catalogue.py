@@ -63,6 +63,7 @@ _DEEP_CONTRACT = "nn_numpy/check/deep_contract.py"
 _DEEP_DIAGNOSE = "nn_numpy/check/deep_diagnose.py"
 _DEEP_VARIANTS = "nn_numpy/check/deep_variants.py"
 _LIMITS = "nn_numpy/check/limits.py"
+_AUTOGRADER = "nn_numpy/check/autograder.py"
 
 _AUTOGRAD = [
     "tests/test_autograd_depth.py",
@@ -263,6 +264,7 @@ TESTS: dict[str, list[str]] = {
         for path in (_DEEP, _DEEP_CASES, _DEEP_CONTRACT, _DEEP_DIAGNOSE, _DEEP_VARIANTS)
     },
     _LIMITS: ["tests/test_check_deep.py"],
+    _AUTOGRADER: ["tests/test_check_autograder.py"],
 }
 
 
@@ -1108,6 +1110,15 @@ CATALOGUE: list[Mutant] = [
     _m("limits-own-alarm-taken-for-external", _LIMITS,
        "time.monotonic() - start >= 0.99 * seconds", "time.monotonic() - start >= 10 * seconds",
        "the timeout is read as a SIGALRM from outside (exit 142, not 2)"),
+    _m("autograder-passes-silently", _AUTOGRADER,
+       "raise AssertionError(str(report))", "pass",
+       "assert_gradients never fails a wrong implementation"),
+    _m("autograder-depths-ignored", _AUTOGRADER,
+       'if contract == "params" or depths is not None:', 'if contract == "params":',
+       "assert_gradients(depths=...) checks the six-argument contract"),
+    _m("gradescope-score-always-full", _CHECK_REPORT,
+       '"score": int(row.ok), "max_score": 1', '"score": 1, "max_score": 1',
+       "a wrong quantity scores its point on Gradescope"),
     _m("plot-network-first-layer-only", _PLOT,
        "architecture(params.layer_sizes, params.activation",
        "architecture(params.layer_sizes[:2] + (1,), params.activation",
