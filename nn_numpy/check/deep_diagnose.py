@@ -115,7 +115,8 @@ def diagnose_layers(pairs: list[tuple[Net, User]], tol: float, wrong: set[str]) 
                 for ok, (cs, _), (n, u, _) in zip(right, lists, have, strict=True)
             ):
                 out[q] = _final(text, q, by_text.get(text), deepest, followed)
-                out[q] += _only_at(right, [n for n, _, _ in have])
+                if text not in by_text and not text.endswith(FOLLOWS):  # a finished value's
+                    out[q] += _only_at(right, [n for n, _, _ in have])
                 break
     return out
 

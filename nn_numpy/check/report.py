@@ -148,10 +148,14 @@ def render(report: CheckReport) -> str:
     rendered = table(["", "formula", "result", "worst error", "where"], body, right=(3,))
     out = rendered.splitlines()
     lines.append(out[0])
+    said = ""
     for row, line in zip(report.rows, out[1:], strict=True):
         lines.append(line)
         if not row.ok:
-            lines.append(f"     -> {row.diagnosis or 'no known mistake matches'}")
+            text = row.diagnosis or "no known mistake matches"
+            # a layer's row under one with the same diagnosis: said once (one-layer rows as ever)
+            lines.append("     -> the same" if row.formula and text == said else f"     -> {text}")
+            said = text
         elif row.note:
             lines.append(f"     -> {row.note}")
     if report.not_returned:

@@ -85,7 +85,11 @@ _CLIS = [
     "tests/test_output_paths.py",
     "tests/test_installed_package.py",
 ]
-_DEEP_TESTS = ["tests/test_check_deep_mistakes.py", "tests/test_check_deep.py"]
+_DEEP_TESTS = [
+    "tests/test_check_deep_mistakes.py",
+    "tests/test_check_deep.py",
+    "tests/test_check_readme_deep.py",
+]
 _CHECK = [
     "tests/test_check_measures.py",
     "tests/test_check_gradients_correct.py",
@@ -243,7 +247,12 @@ TESTS: dict[str, list[str]] = {
     _CHECK_API: ["tests/test_check_judging.py", *_CHECK],
     _CONTRACT: ["tests/test_check_contract.py", *_CHECK],
     _TARGET: ["tests/test_check_contract.py", "tests/test_check_cli.py"],
-    _CHECK_CLI: ["tests/test_check_contract.py", "tests/test_check_cli.py"],
+    _CHECK_CLI: [
+        "tests/test_check_contract.py",
+        "tests/test_check_cli.py",
+        *_DEEP_TESTS,
+        "tests/test_check_autograder.py",
+    ],
     _RESOURCES: ["tests/test_resource_estimates.py", "tests/test_resource_limits.py"],
     _ERRORS: [
         "tests/test_cli_plumbing.py",
@@ -1119,6 +1128,15 @@ CATALOGUE: list[Mutant] = [
     _m("gradescope-score-always-full", _CHECK_REPORT,
        '"score": int(row.ok), "max_score": 1', '"score": 1, "max_score": 1',
        "a wrong quantity scores its point on Gradescope"),
+    _m("deep-report-same-said-again", _CHECK_REPORT,
+       '"     -> the same" if row.formula and text == said else', '"     -> the same" if False else',
+       "a deep report repeats one diagnosis on every layer's row"),
+    _m("deep-report-same-in-one-layer-reports", _CHECK_REPORT,
+       '"     -> the same" if row.formula and text == said else', '"     -> the same" if text == said else',
+       "the one-hidden-layer report changes: dW1 and db1 no longer both say fix dZ1 first"),
+    _m("deep-diagnose-depths-named-for-loop-mistakes", _DEEP_DIAGNOSE,
+       "if text not in by_text and not text.endswith(FOLLOWS):", "if True:",
+       "a mistake in every hidden layer reads as right at the depths where the row is the output's"),
     _m("plot-network-first-layer-only", _PLOT,
        "architecture(params.layer_sizes, params.activation",
        "architecture(params.layer_sizes[:2] + (1,), params.activation",
