@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nn_numpy.check.cases import Case
-from nn_numpy.check.limits import time_limit
+from nn_numpy.check.limits import preserved_state, time_limit
 from nn_numpy.errors import UsageError, UserCodeError
 from nn_numpy.network import GRAD_NAMES
 
@@ -34,7 +34,7 @@ def call_user(fn: Callable[..., Any], case: Case, name: str, timeout: float | No
     no limit), and read its result."""
     p = case.params
     args = [np.array(a, dtype=np.float64) for a in (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)]
-    with time_limit(timeout, case.name):  # outside the try: the limit is not their error
+    with time_limit(timeout, case.name), preserved_state():  # outside the try: ours
         try:
             result = fn(*args)
         except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
@@ -91,8 +91,8 @@ def _hint(result: Any, missing: list[str]) -> str:
 def _real_array(key: str, value: Any) -> NDArray[Any]:
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, maybe with grad
         value = value.detach().cpu()
-    try:
-        array = np.asarray(value)
+    try:  # a copy: code that reuses its buffers must not change a result already read
+        array = np.array(value)
     except Exception as exc:  # e.g. an object whose __array__ raises
         raise UsageError(f"{key} cannot be read as an array ({type(exc).__name__}: {exc})") from exc
     if array.dtype.kind not in "fiu":

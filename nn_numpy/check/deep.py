@@ -112,10 +112,13 @@ def check_network(
     cases = deep_cases(depths, activation) if cases is None else list(cases)
     nets: list[Net] = []
     users: list[User] = []
+    altered: set[str] = set()  # inputs the user's code changed in place
     for case in cases:
         nets.append(Net.of(case, expected_layers(case, use_torch)))
         try:
-            users.append(call_params(fn, case, name, timeout))
+            values, changed = call_params(fn, case, name, timeout)
+            users.append(values)
+            altered.update(changed)
         except UserCodeError as exc:
             raise _with_square_hint(exc, case, cases[: len(users)]) from exc.__cause__
     _refuse_randomness(fn, cases[0], users[0], name, timeout)
@@ -151,6 +154,18 @@ def check_network(
         cases=[case.name for case in cases],
         not_returned=_kinds([q for q in every if q not in returned]),
         cases_note=f"hidden layers {', '.join(str(h) for h in _depths(nets))}, {activation}{kinks}",
+        notes=[_altered_note(altered)] if altered else [],
+    )
+
+
+def _altered_note(altered: set[str]) -> str:
+    order = {
+        k: i for i, k in enumerate(["X", "Y", *(f"{p}{l}" for l in range(1, 99) for p in "Wb")])
+    }
+    names = ", ".join(sorted(altered, key=lambda k: order.get(k, len(order))))
+    return (
+        f"note: your function changed its input {names} in place (each call got a fresh "
+        "copy, so the check is unaffected; a training loop would be)"
     )
 
 
@@ -208,7 +223,7 @@ def _refuse_randomness(
 ) -> None:
     """A second call on the same input must return the same values (no dropout, no unseeded
     np.random inside), or no report can be trusted."""
-    again = call_params(fn, case, name, timeout)
+    again, _ = call_params(fn, case, name, timeout)
     for q, value in first.items():
         if not _repeated(again.get(q, value), value):
             raise UsageError(

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from nn_numpy.check.cases import Case
 from nn_numpy.check.contract import COST_KEYS, _hint, _real_array, _what
-from nn_numpy.check.limits import time_limit
+from nn_numpy.check.limits import preserved_state, time_limit
 from nn_numpy.errors import UsageError, UserCodeError
 from nn_numpy.network import grad_names
 
@@ -29,18 +29,22 @@ def contract_text(L: int) -> str:
 
 def call_params(
     fn: Callable[..., Any], case: Case, name: str, timeout: float | None = None
-) -> dict[str, NDArray[Any]]:
+) -> tuple[dict[str, NDArray[Any]], list[str]]:
     """Call ``fn(params, X, Y)`` on copies of the case's arrays (float64), within ``timeout``
-    seconds (None: no limit), and read its result."""
+    seconds (None: no limit), and read its result; also the inputs it changed in place."""
     params = {k: np.array(v, dtype=np.float64) for k, v in case.params.items()}
     X, Y = np.array(case.X, dtype=np.float64), np.array(case.Y, dtype=np.float64)
-    with time_limit(timeout, case.name):  # outside the try: the limit is not their error
+    with time_limit(timeout, case.name), preserved_state():  # outside the try: ours
         try:
             result = fn(params, X, Y)
         except (Exception, SystemExit) as exc:  # sys.exit() in their code is theirs too
             raise UserCodeError(case.name) from exc
+    changed = [k for k, v in params.items() if not np.array_equal(v, case.params[k])]
+    changed += [
+        k for k, v, was in (("X", X, case.X), ("Y", Y, case.Y)) if not np.array_equal(v, was)
+    ]
     try:  # reading the result runs their code too
-        return read_layers(result, case.params.L, name)
+        return read_layers(result, case.params.L, name), changed
     except UsageError:
         raise
     except (Exception, SystemExit) as exc:

@@ -1,9 +1,15 @@
-"""A time limit on one call of the user's function (``--timeout SECONDS``).
+"""What one call of the user's function may not do to the check: take too long, or change the
+process's state that the oracles and the report depend on.
 
-The limit is a real-time timer (SIGALRM, POSIX, main thread only; elsewhere no limit). When it
+``time_limit`` (``--timeout SECONDS``):
+the limit is a real-time timer (SIGALRM, POSIX, main thread only; elsewhere no limit). When it
 expires, an exception derived from BaseException is raised inside the user's code, so their own
 ``except Exception`` cannot swallow it, and it leaves as a ``UsageError`` naming the case (exit
 status 2). A SIGALRM from outside, before the limit, goes to the handler that was there before.
+
+``preserved_state``: NumPy's error handling, the working directory, and (if torch is imported)
+torch's default dtype, gradient mode and thread count are put back after the call, whatever
+the user's code set.
 """
 
 from __future__ import annotations
@@ -11,10 +17,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from types import FrameType
+
+import numpy as np
 
 from nn_numpy.errors import UsageError
 
@@ -53,3 +62,25 @@ def time_limit(seconds: float | None, case: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def preserved_state() -> Iterator[None]:
+    """Run the body, then restore the process state it may have changed (see the module)."""
+    errors, cwd = np.geterr(), os.getcwd()
+    torch = sys.modules.get("torch")
+    saved = (
+        (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads())
+        if (torch is not None and hasattr(torch, "get_default_dtype"))
+        else None
+    )
+    try:
+        yield
+    finally:
+        np.seterr(**errors)
+        with contextlib.suppress(OSError):  # their code may have removed it: nothing to go back to
+            os.chdir(cwd)
+        if saved is not None and torch is not None:
+            torch.set_default_dtype(saved[0])
+            torch.set_grad_enabled(saved[1])
+            torch.set_num_threads(saved[2])

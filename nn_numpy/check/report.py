@@ -66,6 +66,7 @@ class CheckReport:
     cases: list[str]
     not_returned: list[str] = field(default_factory=list)
     cases_note: str = f"every |Z1| >= {KINK_MARGIN:.0e}: no ReLU kink"
+    notes: list[str] = field(default_factory=list)  # about the run, after the table
 
     @property
     def ok(self) -> bool:
@@ -160,4 +161,6 @@ def render(report: CheckReport) -> str:
             lines.append(f"     -> {row.note}")
     if report.not_returned:
         lines += ["", f"not returned (optional): {', '.join(report.not_returned)}"]
+    if report.notes:
+        lines += ["", *report.notes]
     return "\n".join(lines)

@@ -89,6 +89,7 @@ _DEEP_TESTS = [
     "tests/test_check_deep_mistakes.py",
     "tests/test_check_deep.py",
     "tests/test_check_readme_deep.py",
+    "tests/test_check_deep_robust.py",
 ]
 _CHECK = [
     "tests/test_check_measures.py",
@@ -272,7 +273,7 @@ TESTS: dict[str, list[str]] = {
         path: _DEEP_TESTS
         for path in (_DEEP, _DEEP_CASES, _DEEP_CONTRACT, _DEEP_DIAGNOSE, _DEEP_VARIANTS)
     },
-    _LIMITS: ["tests/test_check_deep.py"],
+    _LIMITS: ["tests/test_check_deep.py", "tests/test_check_deep_robust.py"],
     _AUTOGRADER: ["tests/test_check_autograder.py"],
 }
 
@@ -1137,6 +1138,18 @@ CATALOGUE: list[Mutant] = [
     _m("deep-diagnose-depths-named-for-loop-mistakes", _DEEP_DIAGNOSE,
        "if text not in by_text and not text.endswith(FOLLOWS):", "if True:",
        "a mistake in every hidden layer reads as right where the row is the output layer's"),
+    _m("limits-numpy-errors-kept", _LIMITS,
+       "        np.seterr(**errors)\n", "",
+       "the user's np.seterr(all='raise') stays set for the oracles"),
+    _m("limits-torch-dtype-kept", _LIMITS,
+       "            torch.set_default_dtype(saved[0])\n", "",
+       "the user's torch default dtype stays set"),
+    _m("contract-results-not-copied", _CONTRACT,
+       "        array = np.array(value)", "        array = np.asarray(value)",
+       "results kept in reused buffers are overwritten by the next call"),
+    _m("deep-changed-inputs-not-noticed", _DEEP_CONTRACT,
+       "if not np.array_equal(v, case.params[k])]", "if False]",
+       "a function that changes its parameters in place is not told"),
     _m("plot-network-first-layer-only", _PLOT,
        "architecture(params.layer_sizes, params.activation",
        "architecture(params.layer_sizes[:2] + (1,), params.activation",

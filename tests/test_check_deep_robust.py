@@ -1,0 +1,51 @@
+"""The verdict on correct code does not change with what the code does to the process: buffers
+it reuses, inputs it changes (said in a note), NumPy's error settings, the working directory,
+torch's global modes, prints and threads."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from nn_numpy.check.deep import check_network
+from nn_numpy.cli import check as cli
+from tests import deep_users as users
+
+USERS = Path(users.__file__).resolve()
+
+
+def test_results_in_reused_buffers_are_judged_as_they_were_returned():
+    assert check_network(users.reuses_buffers, use_torch=False).ok
+
+
+def test_inputs_changed_in_place_do_not_change_the_verdict_and_are_named():
+    report = check_network(users.updates_in_place, use_torch=False)
+    assert report.ok, report
+    assert report.notes == [
+        "note: your function changed its input X, W1, W2, W3, W4, W5 in place (each call got a "
+        "fresh copy, so the check is unaffected; a training loop would be)"
+    ]
+    assert str(report).endswith(report.notes[0])
+
+
+def test_numpy_error_settings_and_the_working_directory_are_put_back():
+    errors, cwd = np.geterr(), os.getcwd()
+    assert check_network(users.changes_global_state, use_torch=False).ok
+    assert np.geterr() == errors and os.getcwd() == cwd
+
+
+def test_torch_global_modes_are_put_back_and_autograd_still_confirms(torch_ref):
+    import torch
+
+    before = (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads())
+    report = check_network(users.changes_torch_state, use_torch=True)
+    assert report.ok and "autograd" in report.oracles[-1]
+    assert (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads()) == before
+
+
+def test_prints_go_to_stderr_and_threads_do_not_matter(capsys):
+    code = cli.main(["--no-torch", f"{USERS}:prints_and_starts_threads", "--contract", "params"])
+    out, err = capsys.readouterr()
+    assert code == 0 and out.startswith("nn-numpy-check ") and "debug: shapes" in err
