@@ -277,3 +277,11 @@ def prints_and_starts_threads(params: dict[str, Any], X: np.ndarray, Y: np.ndarr
     print("debug: shapes", {k: v.shape for k, v in params.items()})
     threading.Thread(target=lambda: None, daemon=True).start()
     return course()(params, X, Y)
+
+
+def warns(params: dict[str, Any], X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
+    import warnings
+
+    warnings.warn("this adapter is deprecated", DeprecationWarning, stacklevel=1)
+    np.log(np.zeros(1))  # RuntimeWarning: divide by zero
+    return course()(params, X, Y)

@@ -49,3 +49,13 @@ def test_prints_go_to_stderr_and_threads_do_not_matter(capsys):
     code = cli.main(["--no-torch", f"{USERS}:prints_and_starts_threads", "--contract", "params"])
     out, err = capsys.readouterr()
     assert code == 0 and out.startswith("nn-numpy-check ") and "debug: shapes" in err
+
+
+def test_warnings_from_the_users_code_are_labelled_as_theirs_once_each(capsys):
+    code = cli.main(["--no-torch", f"{USERS}:warns", "--contract", "params"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0
+    assert len(err) == 2, err
+    assert err[0].startswith("nn-numpy-check: warning: from your code (deep_users.py:")
+    assert err[0].endswith("DeprecationWarning: this adapter is deprecated")
+    assert err[1].endswith("RuntimeWarning: divide by zero encountered in log")

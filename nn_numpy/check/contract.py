@@ -91,10 +91,10 @@ def _hint(result: Any, missing: list[str]) -> str:
 def _real_array(key: str, value: Any) -> NDArray[Any]:
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, maybe with grad
         value = value.detach().cpu()
-    try:  # a copy: code that reuses its buffers must not change a result already read
-        array = np.array(value)
+    try:
+        array = np.asarray(value)
     except Exception as exc:  # e.g. an object whose __array__ raises
         raise UsageError(f"{key} cannot be read as an array ({type(exc).__name__}: {exc})") from exc
     if array.dtype.kind not in "fiu":
         raise UsageError(f"{key} is not an array of real numbers (dtype {array.dtype})")
-    return array
+    return array.copy()  # code that reuses its buffers must not change a result read

@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -90,6 +91,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not use torch autograd as an oracle even if it is installed",
     )
     return parser
+
+
+@contextlib.contextmanager
+def _labelled_warnings() -> Iterator[None]:
+    """Warnings raised while the check runs are the user's code's (ours raise none for the
+    cases' finite inputs): each is shown once, labelled with its place in their code."""
+    shown: list[tuple[str, type[Warning]]] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            seen = set()
+            for w in caught:
+                key = (str(w.message), w.category, w.filename, w.lineno)
+                if key not in seen:
+                    seen.add(key)
+                    text = f"from your code ({Path(w.filename).name}:{w.lineno}): "
+                    shown.append((f"{text}{w.category.__name__}: {w.message}", w.category))
+    with warnings.catch_warnings():  # shown, as the run shows warnings: never raised
+        warnings.simplefilter("always")
+        for text, category in shown:
+            warnings.warn(text, category, stacklevel=1)
 
 
 def _positive(text: str) -> int:
@@ -179,7 +203,8 @@ def _run(args: argparse.Namespace) -> int:
             before = set(sys.modules)
             fn = load_target(args.target)
             check_outputs(outputs, _inputs(source, fn, before))
-            report = _check(fn, args)
+            with _labelled_warnings():
+                report = _check(fn, args)
             # the user's code may import more while it runs: those files are inputs too
             check_outputs(outputs, _inputs(source, fn, before))
     except (UserCodeError, UserImportError) as exc:

@@ -1145,7 +1145,7 @@ CATALOGUE: list[Mutant] = [
        "            torch.set_default_dtype(saved[0])\n", "",
        "the user's torch default dtype stays set"),
     _m("contract-results-not-copied", _CONTRACT,
-       "        array = np.array(value)", "        array = np.asarray(value)",
+       "return array.copy()", "return array",
        "results kept in reused buffers are overwritten by the next call"),
     _m("deep-changed-inputs-not-noticed", _DEEP_CONTRACT,
        "if not np.array_equal(v, case.params[k])]", "if False]",
