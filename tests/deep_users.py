@@ -285,3 +285,30 @@ def warns(params: dict[str, Any], X: np.ndarray, Y: np.ndarray) -> dict[str, Any
     warnings.warn("this adapter is deprecated", DeprecationWarning, stacklevel=1)
     np.log(np.zeros(1))  # RuntimeWarning: divide by zero
     return course()(params, X, Y)
+
+
+def _rows_backward(Ws: list[Any], bs: list[Any], X_rows: Any, y_rows: Any) -> list[Any]:
+    """nnfs / cs231n layout: one example per row, W (n_in, n_out), b (1, n_out)."""
+    outs, A = [X_rows], X_rows
+    for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
+        Z = A @ W + b
+        A = np.maximum(Z, 0) if i < len(Ws) - 1 else sigmoid(Z)
+        outs.append(A)
+    n = X_rows.shape[0]
+    grad = (outs[-1] - y_rows) / n  # dJ/dZ, rows
+    out = []
+    for i in range(len(Ws) - 1, -1, -1):
+        out.append((outs[i].T @ grad, grad.sum(axis=0, keepdims=True)))
+        grad = (grad @ Ws[i].T) * (outs[i] > 0)
+    return out[::-1]
+
+
+def rows(params: dict[str, Any], X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
+    """The adapter around a rows-as-examples network: everything transposed in and out."""
+    L = len(params) // 2
+    Ws = [params[f"W{l}"].T for l in range(1, L + 1)]
+    bs = [params[f"b{l}"].T for l in range(1, L + 1)]
+    grads = _rows_backward(Ws, bs, X.T, Y.T)
+    return {
+        f"d{p}{l}": g.T for l, pair in enumerate(grads, 1) for p, g in zip("Wb", pair, strict=True)
+    }

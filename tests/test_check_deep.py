@@ -40,6 +40,11 @@ def test_correct_deep_code_passes_at_every_depth_and_activation(style, activatio
     assert {c.split(" (")[1].split(",")[0].count("-") - 1 for c in report.cases} == set(DEPTHS)
 
 
+def test_rows_as_examples_code_behind_an_adapter_passes_at_every_depth():
+    report = check_network(users.rows, use_torch=False)
+    assert report.ok and max(row.error for row in report.rows) < 1e-12, report
+
+
 def test_float32_loop_with_the_cost_passes_within_the_tolerance():
     report = check_network(users.loop, use_torch=False)
     assert report.ok, report
