@@ -15,9 +15,11 @@ from nn_numpy.check.deep import check_network, row_order
 from nn_numpy.check.deep_cases import DEPTHS, deep_cases
 from nn_numpy.cli import check as cli
 from nn_numpy.errors import UsageError, UserCodeError
+from tests import deep_misbehaving as misbehaving
 from tests import deep_users as users
 
 USERS = Path(users.__file__).resolve()
+MISBEHAVING = Path(misbehaving.__file__).resolve()
 
 
 def rows(report):
@@ -212,7 +214,9 @@ def test_code_that_never_returns_exits_2_naming_the_case_after_the_timeout(
     import signal
 
     before = signal.getsignal(signal.SIGALRM)
-    code, out, err = run(capsys, f"{USERS}:{target}", "--contract", contract, "--timeout", "0.3")
+    code, out, err = run(
+        capsys, f"{MISBEHAVING}:{target}", "--contract", contract, "--timeout", "0.3"
+    )
     assert code == 2 and out == ""
     assert err.startswith("nn-numpy-check: error: your function took more than 0.3 s on case '")
     assert len(err.splitlines()) == 1

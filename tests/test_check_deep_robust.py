@@ -11,17 +11,19 @@ import numpy as np
 
 from nn_numpy.check.deep import check_network
 from nn_numpy.cli import check as cli
+from tests import deep_misbehaving as misbehaving
 from tests import deep_users as users
 
 USERS = Path(users.__file__).resolve()
+MISBEHAVING = Path(misbehaving.__file__).resolve()
 
 
 def test_results_in_reused_buffers_are_judged_as_they_were_returned():
-    assert check_network(users.reuses_buffers, use_torch=False).ok
+    assert check_network(misbehaving.reuses_buffers, use_torch=False).ok
 
 
 def test_inputs_changed_in_place_do_not_change_the_verdict_and_are_named():
-    report = check_network(users.updates_in_place, use_torch=False)
+    report = check_network(misbehaving.updates_in_place, use_torch=False)
     assert report.ok, report
     assert report.notes == [
         "note: your function changed its input X, W1, W2, W3, W4, W5 in place (each call got a "
@@ -32,7 +34,7 @@ def test_inputs_changed_in_place_do_not_change_the_verdict_and_are_named():
 
 def test_numpy_error_settings_and_the_working_directory_are_put_back():
     errors, cwd = np.geterr(), os.getcwd()
-    assert check_network(users.changes_global_state, use_torch=False).ok
+    assert check_network(misbehaving.changes_global_state, use_torch=False).ok
     assert np.geterr() == errors and os.getcwd() == cwd
 
 
@@ -40,22 +42,24 @@ def test_torch_global_modes_are_put_back_and_autograd_still_confirms(torch_ref):
     import torch
 
     before = (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads())
-    report = check_network(users.changes_torch_state, use_torch=True)
+    report = check_network(misbehaving.changes_torch_state, use_torch=True)
     assert report.ok and "autograd" in report.oracles[-1]
     assert (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads()) == before
 
 
 def test_prints_go_to_stderr_and_threads_do_not_matter(capsys):
-    code = cli.main(["--no-torch", f"{USERS}:prints_and_starts_threads", "--contract", "params"])
+    code = cli.main(
+        ["--no-torch", f"{MISBEHAVING}:prints_and_starts_threads", "--contract", "params"]
+    )
     out, err = capsys.readouterr()
     assert code == 0 and out.startswith("nn-numpy-check ") and "debug: shapes" in err
 
 
 def test_warnings_from_the_users_code_are_labelled_as_theirs_once_each(capsys):
-    code = cli.main(["--no-torch", f"{USERS}:warns", "--contract", "params"])
+    code = cli.main(["--no-torch", f"{MISBEHAVING}:warns", "--contract", "params"])
     err = capsys.readouterr().err.splitlines()
     assert code == 0
     assert len(err) == 2, err
-    assert err[0].startswith("nn-numpy-check: warning: from your code (deep_users.py:")
+    assert err[0].startswith("nn-numpy-check: warning: from your code (deep_misbehaving.py:")
     assert err[0].endswith("DeprecationWarning: this adapter is deprecated")
     assert err[1].endswith("RuntimeWarning: divide by zero encountered in log")

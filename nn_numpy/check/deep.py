@@ -104,9 +104,35 @@ def check_network(
 ) -> CheckReport:
     """Check ``fn(params, X, Y) -> {dW1, db1, ..., dWL, dbL[, dZ{l}, dA{l}, J]}`` on every case.
 
-    ``depths``: the numbers of hidden layers checked (``--depth N`` gives one); ``timeout``:
-    seconds allowed per call of ``fn`` (None: no limit). Raises
-    ``UsageError`` (the result breaks the contract) or ``UserCodeError`` (``fn`` raised).
+    Parameters
+    ----------
+    fn : callable
+        ``fn(params, X, Y)``: ``params`` a dict W1, b1, ..., WL, bL of float64 arrays, X (n_x, m),
+        Y (1, m); returns a mapping or an object with attributes (``deep_contract``).
+    depths : sequence of int, default (1, 2, 4)
+        The numbers of hidden layers checked (``--depth N`` gives one).
+    activation : {"relu", "tanh", "sigmoid"}, default "relu"
+        The hidden layers' activation; the oracles follow it.
+    cases : sequence of Case, optional
+        Cases to run instead of ``deep_cases(depths, activation)``.
+    use_torch : bool, default True
+        Also confirm the expected values by torch autograd, if torch can be imported.
+    name : str, optional
+        The name in the report (by default ``fn.__name__``).
+    timeout : float, optional
+        Seconds allowed per call of ``fn`` (None: no limit).
+
+    Returns
+    -------
+    CheckReport
+        One row per quantity and layer returned, deepest layer first.
+
+    Raises
+    ------
+    UsageError
+        The result breaks the contract, differs between two calls, or took too long.
+    UserCodeError
+        ``fn`` raised; its exception is the ``__cause__``.
     """
     name = name or str(getattr(fn, "__name__", "function"))
     cases = deep_cases(depths, activation) if cases is None else list(cases)
