@@ -63,3 +63,25 @@ def test_warnings_from_the_users_code_are_labelled_as_theirs_once_each(capsys):
     assert err[0].startswith("nn-numpy-check: warning: from your code (deep_misbehaving.py:")
     assert err[0].endswith("DeprecationWarning: this adapter is deprecated")
     assert err[1].endswith("RuntimeWarning: divide by zero encountered in log")
+
+
+def test_the_time_limit_puts_back_the_alarm_handler_it_found():
+    import signal
+
+    import pytest
+
+    from nn_numpy.errors import UsageError
+
+    class Outside(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Outside
+
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        with pytest.raises(UsageError, match=r"took more than 0\.2 s on case 'square"):
+            check_network(misbehaving.endless, depths=(1,), use_torch=False, timeout=0.2)
+        assert signal.getsignal(signal.SIGALRM) is handler
+    finally:
+        signal.signal(signal.SIGALRM, old)
