@@ -246,7 +246,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_check_readme.py",
     ],
     _CHECK_API: ["tests/test_check_judging.py", *_CHECK],
-    _CONTRACT: ["tests/test_check_contract.py", *_CHECK],
+    _CONTRACT: ["tests/test_check_contract.py", *_CHECK, "tests/test_check_deep_robust.py"],
     _TARGET: ["tests/test_check_contract.py", "tests/test_check_cli.py"],
     _CHECK_CLI: [
         "tests/test_check_contract.py",
