@@ -268,6 +268,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_check_readme.py",
         *_CHECK,
         *_DEEP_TESTS,
+        "tests/test_check_autograder.py",
     ],
     **{
         path: _DEEP_TESTS
