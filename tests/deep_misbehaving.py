@@ -57,10 +57,10 @@ def changes_global_state(params: dict[str, Any], X: np.ndarray, Y: np.ndarray) -
 
 
 def changes_torch_state(params: dict[str, Any], X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
-    """Leaves torch in float32, without gradients, on one thread."""
+    """Leaves torch in float64 (its default is float32), without gradients, on one thread."""
     import torch
 
-    torch.set_default_dtype(torch.float32)
+    torch.set_default_dtype(torch.float64)
     torch.set_grad_enabled(False)
     torch.set_num_threads(1)
     return course()(params, X, Y)
