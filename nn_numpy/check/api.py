@@ -62,21 +62,41 @@ def check_gradients(
     cases: Sequence[Case] | None = None,
     use_torch: bool = True,
     name: str | None = None,
+    activation: str = "relu",
+    timeout: float | None = None,
 ) -> CheckReport:
     """Check ``fn(W1, b1, W2, b2, X, Y) -> {dW1, db1, dW2, db2[, dZ1, dZ2, J]}`` on every case.
 
+    A tanh or sigmoid hidden layer (``activation``) is checked by ``deep.check_network`` at
+    one hidden layer, on its cases, with ``fn`` behind a ``f(params, X, Y)`` adapter.
+    ``timeout``: seconds allowed per call of ``fn`` (None: no limit).
     Raises ``UsageError`` (the result breaks the contract) or ``UserCodeError`` (``fn`` raised,
     with its exception as ``__cause__``).
     """
     name = name or str(getattr(fn, "__name__", "function"))
+    if activation != "relu":
+        from nn_numpy.check.deep import check_network
+
+        def six(params: dict[str, Any], X: Any, Y: Any) -> Any:
+            return fn(params["W1"], params["b1"], params["W2"], params["b2"], X, Y)
+
+        return check_network(
+            six,
+            depths=(1,),
+            activation=activation,
+            cases=cases,
+            use_torch=use_torch,
+            name=name,
+            timeout=timeout,
+        )
     cases = checker_cases() if cases is None else list(cases)
     per_case = []
     for case in cases:
         _refuse_kinks(case)
         expected = readable(case.params, case.X, case.Y)
         confirm(case.name, case.params, case.X, case.Y, expected, use_torch)
-        per_case.append((case, Context.of(case, expected), call_user(fn, case, name)))
-    _refuse_randomness(fn, per_case[0][0], per_case[0][2], name)
+        per_case.append((case, Context.of(case, expected), call_user(fn, case, name, timeout)))
+    _refuse_randomness(fn, per_case[0][0], per_case[0][2], name, timeout)
     returned = [q for q in ORDER if all(q in user for _, _, user in per_case)]
     tol = tolerance(v.dtype for _, _, user in per_case for v in user.values())
     rows = {q: _judge(q, per_case, tol) for q in returned}
@@ -122,10 +142,10 @@ def _after_batch_dZ(q: str, text: str, rows: dict[str, Row]) -> str:
 
 
 def _refuse_randomness(fn: Callable[..., Any], case: Case, first: dict[str, NDArray[Any]],
-                       name: str) -> None:  # fmt: skip
+                       name: str, timeout: float | None = None) -> None:  # fmt: skip
     """A second call on the same input must return the same values, or no report can be trusted
     (dropout, or np.random without a seed, inside the function)."""
-    again = call_user(fn, case, name)
+    again = call_user(fn, case, name, timeout)
     for q, value in first.items():
         if not _repeated(again.get(q, value), value):
             raise UsageError(

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from nn_numpy._signals import Terminated
 from nn_numpy.check.cases import Case
+from nn_numpy.check.limits import Expired, preserved_state, time_limit
 from nn_numpy.errors import UsageError, UserCodeError
 from nn_numpy.io.resources import available_memory
 from nn_numpy.network import GRAD_NAMES
@@ -30,21 +31,25 @@ REQUIRED = GRAD_NAMES
 OPTIONAL = ("dZ2", "dZ1")
 COST_KEYS = ("J", "cost")
 CONTRACT = "needs dW1, db1, dW2, db2; optional dZ1, dZ2 and J or cost"
-# A signal arriving while the user's code runs ends the run; every other exception is theirs.
-SIGNALS = (KeyboardInterrupt, Terminated)
+# A signal arriving while the user's code runs ends the run, and the time limit expiring in it
+# stops the check; every other exception is theirs.
+SIGNALS = (KeyboardInterrupt, Terminated, Expired)
 COPIES = 8  # float64 arrays of a value's size the judging may hold at once (isfinite, errors)
 
 
-def call_user(fn: Callable[..., Any], case: Case, name: str) -> dict[str, NDArray[Any]]:
-    """Call ``fn`` on copies of the case's arrays (float64) and read its result."""
+def call_user(fn: Callable[..., Any], case: Case, name: str, timeout: float | None = None
+              ) -> dict[str, NDArray[Any]]:  # fmt: skip
+    """Call ``fn`` on copies of the case's arrays (float64), within ``timeout`` seconds (None:
+    no limit), and read its result."""
     p = case.params
     args = [np.array(a, dtype=np.float64) for a in (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)]
-    try:
-        result = fn(*args)
-    except SIGNALS:
-        raise
-    except BaseException as exc:  # sys.exit() or GeneratorExit in their code is theirs too
-        raise UserCodeError(case.name) from exc
+    with time_limit(timeout, case.name), preserved_state():  # outside the try: ours
+        try:
+            result = fn(*args)
+        except SIGNALS:
+            raise
+        except BaseException as exc:  # sys.exit() or GeneratorExit in their code is theirs too
+            raise UserCodeError(case.name) from exc
     try:  # reading the result runs their code too: __getitem__, __getattr__, __contains__, keys
         return read_result(result, name)
     except (UsageError, *SIGNALS):
@@ -110,4 +115,4 @@ def _real_array(key: str, value: Any) -> NDArray[Any]:
             f"{key} has shape {array.shape}, {array.size} entries: more than the memory available "
             "can compare (is it a broadcast view?)"
         )
-    return array
+    return array.copy()  # code that reuses its buffers must not change a result read
