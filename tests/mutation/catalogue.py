@@ -283,7 +283,6 @@ TESTS: dict[str, list[str]] = {
     ],
     _GATES: ["tests/test_gates_evaluate.py", "tests/test_benchmark_gates.py"],
     _DIAGNOSE: ["tests/test_check_judging.py", "tests/test_check_diagnosis.py"],
-    _CHECK_REPORT: ["tests/test_check_judging.py", "tests/test_check_readme.py", *_CHECK],
     _CHECK_HTML: ["tests/test_docs_site.py"],
     _PLAIN_DOCSTRINGS: ["tests/test_docs_site.py"],
     _EXCEPTIONS: ["tests/test_messages_escaped.py"],
