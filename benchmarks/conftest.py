@@ -103,6 +103,8 @@ def blas_info() -> str:
 CONTENDERS_AND_DEPS = (
     "numpy",
     "torch",
+    "jax",
+    "jaxlib",
     "scikit-learn",
     "scipy",
     "joblib",
