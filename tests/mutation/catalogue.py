@@ -25,6 +25,7 @@ class Mutant(NamedTuple):
 
 _NETWORK = "nn_numpy/network.py"
 _TRAINER = "nn_numpy/training/trainer.py"
+_LAYERED = "nn_numpy/training/layered.py"
 _DATA = "nn_numpy/io/data.py"
 _IO = "nn_numpy/io/atomic.py"
 _MODEL_IO = "nn_numpy/io/model_io.py"
@@ -122,6 +123,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_predict_cli.py",
         "tests/test_model_io.py",
     ],
+    _LAYERED: ["tests/test_layered_trainer.py", "tests/test_training_backends.py"],
     _FAST: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
     _KERNELS: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
@@ -1038,5 +1040,11 @@ CATALOGUE: list[Mutant] = [
        "architecture(params.layer_sizes, params.activation",
        "architecture(params.layer_sizes[:2] + (1,), params.activation",
        "the plot names one hidden layer of a deep network"),
+    _m("layered-relu-mask-min", _LAYERED,
+       "np.sign(A, out=A)  # sign(A)", "np.minimum(A, 1.0, out=A)  # sign(A)",
+       "the ReLU derivative as min(A, 1): dZ shrunk wherever 0 < A < 1"),
+    _m("layered-gemm-chunk-caps", _LAYERED,
+       "return max(GEMM_CHUNK, CACHE_BYTES", "return min(GEMM_CHUNK, CACHE_BYTES",
+       "the default chunk capped at GEMM_CHUNK columns instead of floored"),
 ]
 # fmt: on
