@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from benchmarks.deep_gates import DEEP_GATES
 from benchmarks.gates import Gate, GatePlugin
 from benchmarks.machine import cpu_info, describe, numba_target
 
@@ -62,6 +63,7 @@ GATES = [
     Gate("test_step[float32-trainer]", "test_step[float32-numba]", 1.6, COMPILED_AHEAD_32),
     Gate("test_step[float64-floor]", "test_step[float64-numba]", 0.55, NEAR_FLOOR),
     Gate("test_step[float32-floor]", "test_step[float32-numba]", 0.55, NEAR_FLOOR),
+    *DEEP_GATES,  # the deep group's, with their measurements: benchmarks/deep_gates.py
 ]
 
 
@@ -103,6 +105,8 @@ def blas_info() -> str:
 CONTENDERS_AND_DEPS = (
     "numpy",
     "torch",
+    "jax",
+    "jaxlib",
     "scikit-learn",
     "scipy",
     "joblib",

@@ -197,3 +197,37 @@ def test_slowed_trainer_step_fails_the_real_float64_step_gate(tmp_path: Path) ->
     assert failed[0].startswith(
         "GATE FAILED: test_step[float64-readable] / test_step[float64-trainer] = 0."
     )
+
+
+SLOW_LAYERED = """
+import time
+from nn_numpy.training import LayeredTrainer
+
+_step = LayeredTrainer.step
+
+def step(self):
+    time.sleep(0.005)  # the deliberate slowdown: twice the readable step's time at 2-64-64-1
+    _step(self)
+
+LayeredTrainer.step = step
+"""
+
+
+def test_slowed_layered_step_fails_the_real_deep_gate(tmp_path: Path) -> None:
+    """The deep group's readable/layered gate, LayeredTrainer.step slowed by a `-p` plugin."""
+    (tmp_path / "slow_layered.py").write_text(SLOW_LAYERED)
+    env = {k: v for k, v in os.environ.items() if k != STRICT_ENV}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT)])
+    select = "float64-2-64-64-1-readable or float64-2-64-64-1-layered"
+    args = ["benchmarks", "--benchmark-only", "-k", select, "-p", "slow_layered", "--no-header"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    failed = [line for line in result.stdout.splitlines() if line.startswith("GATE FAILED")]
+    assert len(failed) == 1, result.stdout
+    assert failed[0].startswith(
+        "GATE FAILED: test_deep_shape_step[float64-2-64-64-1-readable]"
+        " / test_deep_shape_step[float64-2-64-64-1-layered] = 0."
+    )

@@ -19,7 +19,13 @@ from nn_numpy import Params, Trainer, backward, compute_cost, forward, update_pa
 from nn_numpy.errors import Diverged
 from nn_numpy.records import ACTIVATIONS, grad_names, param_names
 from nn_numpy.training import LayeredTrainer, fit, make_trainer
-from nn_numpy.training.layered import CACHE_BYTES, column_bytes, layered_bytes, layered_chunk_size
+from nn_numpy.training.layered import (
+    CACHE_BYTES,
+    GEMM_CHUNK,
+    column_bytes,
+    layered_bytes,
+    layered_chunk_size,
+)
 from tests.helpers import blobs, close, deep_params, readable_grads
 
 
@@ -121,6 +127,13 @@ def test_column_bytes_are_what_one_chunk_holds_per_column(dtype: type) -> None:
     assert layered_chunk_size(p.layer_sizes, dtype) == CACHE_BYTES // column_bytes(
         p.layer_sizes, dtype
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_default_chunk_of_wide_layers_is_gemm_chunk_not_the_cache_share(dtype: type) -> None:
+    sizes = (64, 256, 256, 1)  # a cache-sized chunk would be 189 (float64) or 358 columns
+    assert CACHE_BYTES // column_bytes(sizes, dtype) < GEMM_CHUNK
+    assert layered_chunk_size(sizes, dtype) == GEMM_CHUNK
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)

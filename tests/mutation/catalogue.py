@@ -25,6 +25,7 @@ class Mutant(NamedTuple):
 
 _NETWORK = "nn_numpy/network.py"
 _TRAINER = "nn_numpy/training/trainer.py"
+_LAYERED = "nn_numpy/training/layered.py"
 _DATA = "nn_numpy/io/data.py"
 _IO = "nn_numpy/io/atomic.py"
 _MODEL_IO = "nn_numpy/io/model_io.py"
@@ -150,6 +151,8 @@ TESTS: dict[str, list[str]] = {
         "tests/test_training_backends.py",
     ],
     _ALIGNED: ["tests/test_numba_alignment.py", "tests/test_numba_backend.py"],
+    _LAYERED: ["tests/test_layered_trainer.py", "tests/test_training_backends.py"],
+    _FAST: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
     _KERNELS: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _EXP: ["tests/test_numba_exp.py", "tests/test_numba_backend.py", "tests/test_numba_targets.py"],
@@ -1272,5 +1275,11 @@ CATALOGUE: list[Mutant] = [
     _m("predict-blocks-overlap", _PREDICT_CLI,
        "end = start + BLOCK\n", "end = start + BLOCK + 1\n",
        "a prediction line is written twice where two blocks meet"),
+    _m("layered-relu-mask-no-ceil", _LAYERED,
+       "np.ceil(A, out=A)  # with no bool", "A  # with no bool",
+       "the ReLU derivative as min(A, 1): dZ shrunk wherever 0 < A < 1"),
+    _m("layered-gemm-chunk-caps", _LAYERED,
+       "return max(GEMM_CHUNK, CACHE_BYTES", "return min(GEMM_CHUNK, CACHE_BYTES",
+       "the default chunk capped at GEMM_CHUNK columns instead of floored"),
 ]
 # fmt: on
