@@ -152,7 +152,6 @@ TESTS: dict[str, list[str]] = {
     ],
     _ALIGNED: ["tests/test_numba_alignment.py", "tests/test_numba_backend.py"],
     _LAYERED: ["tests/test_layered_trainer.py", "tests/test_training_backends.py"],
-    _FAST: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
     _KERNELS: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
     _EXP: ["tests/test_numba_exp.py", "tests/test_numba_backend.py", "tests/test_numba_targets.py"],
