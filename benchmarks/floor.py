@@ -28,7 +28,8 @@ import numpy as np
 
 from benchmarks.scaling import best_seconds
 from nn_numpy.training._aligned import aligned_copy
-from nn_numpy.training._numba_exp import compiled, exp_nonpositive
+from nn_numpy.training._numba_compile import compiled
+from nn_numpy.training._numba_kernels import exp_nonpositive
 
 FMA_GROUP = 8  # FMAs per load/store in floor_step
 BLOCK = 512  # examples per block: 4 KiB, in L1

@@ -31,7 +31,7 @@ ROOT = Path(__file__).parents[1]
 # itself checked against `decimal` at 40 digits (correctly rounded), which also settles every
 # point within CLOSE_CALL ulp of the bound. Errors are in units of the last place of the exact
 # result (2^-1074 for subnormal results).
-EXP_MAX_ULPS = 1.0  # claimed in nn_numpy/training/_numba_exp.py: measured 0.991 ulp
+EXP_MAX_ULPS = 1.0  # claimed in nn_numpy/training/_numba_kernels.py: measured 0.991 ulp
 CLOSE_CALL = 0.05  # long double settles an error to ~2^-11 ulp; decimal settles these exactly
 EXTENDED = np.finfo(np.longdouble).nmant >= 63
 DECIMAL = decimal.Context(prec=40)
@@ -69,7 +69,7 @@ def exp_ulp_errors(x: Array, got: Array) -> Array:
 
 
 def our_exp(x: Array) -> Array:
-    from nn_numpy.training._numba_exp import exp_nonpositive_array
+    from nn_numpy.training._numba_kernels import exp_nonpositive_array
 
     out = np.empty_like(x)
     exp_nonpositive_array(x, out)
@@ -150,7 +150,7 @@ def test_a_function_numba_cannot_cache_is_compiled_without_the_cache() -> None:
     """Code with no writable cache location (here: no source file at all) still compiles."""
     from numba import njit
 
-    from nn_numpy.training._numba_exp import compiled
+    from nn_numpy.training._numba_compile import compiled
 
     namespace: dict[str, object] = {}
     exec("def twice(x):\n    return 2.0 * x\n", namespace)

@@ -45,7 +45,7 @@ import json
 from numba.core import config
 from numpy.core._multiarray_umath import __cpu_features__ as numpy_features
 from benchmarks.machine import compiled_vector_bits
-from nn_numpy.training._numba_exp import exp_nonpositive_array
+from nn_numpy.training._numba_kernels import exp_nonpositive_array
 import numpy as np
 x = np.zeros(64)
 print(json.dumps({"cpu": config.CPU_NAME, "features": config.CPU_FEATURES,

@@ -41,7 +41,7 @@ _ORACLES = "nn_numpy/check/oracles.py"
 _CHECK_AUTOGRAD = "nn_numpy/check/autograd.py"
 _FAST = "nn_numpy/training/fast_trainer.py"
 _KERNELS = "nn_numpy/training/_numba_kernels.py"
-_EXP = "nn_numpy/training/_numba_exp.py"
+_COMPILE = "nn_numpy/training/_numba_compile.py"
 _ALIGNED = "nn_numpy/training/_aligned.py"
 _TORCH = "reference/torch_reference.py"
 _ROWS = "reference/rows.py"
@@ -153,8 +153,12 @@ TESTS: dict[str, list[str]] = {
     _ALIGNED: ["tests/test_numba_alignment.py", "tests/test_numba_backend.py"],
     _LAYERED: ["tests/test_layered_trainer.py", "tests/test_training_backends.py"],
     _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
-    _KERNELS: ["tests/test_numba_backend.py", "tests/test_training_backends.py"],
-    _EXP: ["tests/test_numba_exp.py", "tests/test_numba_backend.py", "tests/test_numba_targets.py"],
+    _KERNELS: [
+        "tests/test_numba_backend.py",
+        "tests/test_numba_exp.py",
+        "tests/test_training_backends.py",
+    ],
+    _COMPILE: ["tests/test_numba_exp.py", "tests/test_numba_backend.py"],
     _READER: [
         "tests/test_messages_escaped.py",
         "tests/test_reader_limits.py",
@@ -703,14 +707,14 @@ CATALOGUE: list[Mutant] = [
        "            theta[j * n_x + k] -= c * S[j, k]\n"
        "        theta[o_b1 + j] -= c * S[j, n_x]\n",
        "in-place update: W1 and b1 use W2 after W2 has already moved"),
-    _m("numba-exp-no-cody-waite-split", _EXP,
+    _m("numba-exp-no-cody-waite-split", _KERNELS,
        "r = (x - n_float * _LN2_HI) - n_float * _LN2_LO",
        "r = x - n_float * (_LN2_HI + _LN2_LO)",
        "exp's range reduction with ln 2 as one constant (n ln 2 rounded: ~1e-13 off at n ~ 1000)"),
-    _m("numba-exp-polynomial-one-term-short", _EXP,
+    _m("numba-exp-polynomial-one-term-short", _KERNELS,
        "    p = _C13\n    p = p * r + _C12\n", "    p = _C12\n",
        "exp's Taylor polynomial stops at degree 12 (error ~3e-16: low bits only)"),
-    _m("numba-cache-fallback-still-caches", _EXP,
+    _m("numba-cache-fallback-still-caches", _COMPILE,
        'return njit(error_model="numpy", **options)(function)',
        'return njit(cache=True, error_model="numpy", **options)(function)',
        "the no-cache fallback asks for the cache again: uncacheable code cannot compile"),
