@@ -205,3 +205,42 @@ def test_fit_raises_diverged_at_depth_when_the_cost_stops_being_finite() -> None
     p = deep_params(3, (6, 4), "relu", 1)
     with pytest.raises(Diverged, match=r"cost is (nan|inf) at epoch"):
         fit(make_trainer(X, Y, p, 1e200), 50)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_fit_raises_diverged_when_saturated_layers_keep_a_runaway_cost_finite(
+    activation: str,
+) -> None:
+    X, Y = blobs(200, 3)
+    trainer = make_trainer(X, Y, deep_params(3, (6, 4), activation, 1), 1e300)
+    with pytest.raises(Diverged, match=r"cost is \S+e\+\d+ at epoch \d+, above "):
+        fit(trainer, 50)
+
+
+def test_fit_keeps_going_while_the_cost_rises_within_the_blowup_bound() -> None:
+    """The bound is not a hair trigger: a step size that overshoots (J rises from its start,
+    stays far below 1000 x) trains to the end."""
+    X, Y = blobs(200, 3)
+    history = fit(make_trainer(X, Y, deep_params(3, (6, 4), "tanh", 1), 30.0), 20)
+    assert max(history.costs) > history.costs[0]  # it did rise: the case is the one claimed
+    assert len(history.costs) == 21
+
+
+class _Growing:
+    """A trainer whose cost is multiplied by ``factor`` at every step (0.7 to start)."""
+
+    def __init__(self, factor: float) -> None:
+        self.J, self.factor = 0.7, factor
+
+    def step(self) -> None:
+        self.J *= self.factor
+
+    def cost(self) -> float:
+        return self.J
+
+
+def test_the_blowup_bound_is_fixed_by_the_first_cost_not_the_latest() -> None:
+    """100x per step: 70 at epoch 1, 7000 at epoch 2 > 1000 x 0.7, although each step is only
+    100x the one before."""
+    with pytest.raises(Diverged, match=r"at epoch 2, above 700$"):
+        fit(_Growing(100.0), 5)  # type: ignore[arg-type]

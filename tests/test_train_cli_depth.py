@@ -217,3 +217,15 @@ def test_predict_refuses_a_deep_forward_pass_that_does_not_fit(tmp_path, capsys,
         "nn-numpy-predict: error: a model with hidden sizes [4, 3] on 12 rows needs about "
         "2.69 KB of memory, but only 1 KB is available\n"
     )
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_a_runaway_finite_cost_is_divergence_exit_1_and_no_model_saved(
+    activation: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--data-path", BASIC, "--epochs", "50", "--hidden-size", "8", "4"]
+    argv += ["--activation", activation, "--learning-rate", "1e300"]
+    code, _, err, _, _ = _train(tmp_path, capsys, *argv)
+    assert code == 1 and err.count("\n") == 1, err
+    assert err.startswith("nn-numpy-train: error: training diverged: cost is "), err
+    assert list(tmp_path.iterdir()) == []  # neither the model nor the metrics

@@ -12,6 +12,10 @@ from nn_numpy.errors import Diverged
 from nn_numpy.training.fast_trainer import TrainerLike
 
 COST_POINTS = 500  # the cost curve keeps about this many points, whatever the number of epochs
+# A finite cost can still have diverged: saturated tanh or sigmoid layers keep J finite while the
+# weights grow without bound (J ~ |Z| ~ 1e299). A mean loss this many times the start (or ln 2,
+# a constant guess's loss, if the start was smaller) is a logit hundreds of units on the wrong side.
+BLOWUP = 1e3
 
 
 class History(NamedTuple):
@@ -52,7 +56,8 @@ def fit(
     Raises
     ------
     Diverged
-        As soon as an evaluated J is not finite.
+        As soon as an evaluated J is not finite, or more than ``BLOWUP`` times
+        ``max(J at epoch 0, ln 2)``.
     """
     record_every = max(1, epochs // COST_POINTS)
     history = History([], [])
@@ -61,6 +66,9 @@ def fit(
         cost = trainer.cost()
         if not math.isfinite(cost):
             raise Diverged(f"cost is {cost} at epoch {epoch}")
+        limit = BLOWUP * max(history.costs[0] if history.costs else cost, math.log(2.0))
+        if cost > limit:
+            raise Diverged(f"cost is {cost:.6g} at epoch {epoch}, above {limit:.6g}")
         history.epochs.append(epoch)
         history.costs.append(cost)
         if report is not None and report_every and epoch % report_every == 0:

@@ -222,6 +222,8 @@ TESTS: dict[str, list[str]] = {
     _LOOP: [
         *_CLIS,
         "tests/test_accuracy_ceiling.py",
+        "tests/test_layered_trainer.py",
+        "tests/test_train_cli_depth.py",
     ],
     _PREDICT_CLI: [
         "tests/test_predict_cli.py",
@@ -654,6 +656,13 @@ CATALOGUE: list[Mutant] = [
        "test_acc, test_ok = _accuracy(params, X_test_in, Y_test, \"test\")",
        "test_acc, test_ok = train_acc, train_ok",
        "the reported test accuracy is the train accuracy"),
+    _m("loop-runaway-finite-cost-trains-on", _LOOP,
+       "        if cost > limit:\n", "        if False:\n",
+       "a finite cost 1e299 (saturated tanh, lr 1e300) counts as a trained model, exit 0"),
+    _m("loop-blowup-bound-from-the-latest-cost", _LOOP,
+       "history.costs[0] if history.costs else cost",
+       "history.costs[-1] if history.costs else cost",
+       "the bound follows the cost up: a cost growing 100x per evaluation never trips it"),
     _m("cli-one-epoch-short", _LOOP,
        "for epoch in range(1, epochs + 1):", "for epoch in range(1, epochs):",
        "off by one: one step fewer than --epochs"),
