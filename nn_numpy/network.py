@@ -141,6 +141,14 @@ def forward(params: Params, X: Array) -> Cache:
     return Cache(cache)
 
 
+def _check_labels(Y: Array, A_L: Array) -> None:
+    """Y must be the output's shape (1, m): a column (m, 1) would broadcast against it to (m, m)
+    and give a wrong number, not an error."""
+    if np.shape(Y) != A_L.shape:
+        shown = f"(1, m) = {A_L.shape}"
+        raise ValueError(f"Y must have shape {shown}, as the output; got {np.shape(Y)}")
+
+
 def compute_cost(cache: Cache, Y: Array) -> float:
     """J = (1/m) sum_i L(a(i), y(i)), L = -(y log a + (1 - y) log(1 - a)), from the logit z = Z[L].
 
@@ -161,6 +169,7 @@ def compute_cost(cache: Cache, Y: Array) -> float:
         The mean cost J, computed in the logits' dtype.
     """
     Z = cache[f"Z{cache.L}"]
+    _check_labels(Y, Z)
     Y = np.asarray(Y, dtype=Z.dtype)  # all in the logits' dtype (float32 stays)
     losses = np.maximum(Z, 0.0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
     return float(np.mean(losses))
@@ -189,6 +198,7 @@ def backward(params: Params, cache: Cache, X: Array, Y: Array) -> Grads:
     m, L = X.shape[1], params.L
     A = {0: X, **{l: cache[f"A{l}"] for l in range(1, L + 1)}}
     grads = {}
+    _check_labels(Y, A[L])
     dZ = A[L] - Y  # Box 1: dZ[L] = A[L] - Y
     for l in range(L, 0, -1):
         grads[f"dZ{l}"] = dZ

@@ -272,3 +272,18 @@ def test_training_a_deep_network_lowers_its_cost_and_keeps_its_activation(activa
     assert p.activation == activation and p.layer_sizes == p0.layer_sizes
     assert costs[-1] < 0.8 * costs[0]
     assert update_params(p, backward(p, forward(p, X), X, Y), 0.1).activation == activation
+
+
+@pytest.mark.parametrize("shape", [(4, 1), (4,), (1, 3), (2, 4)])
+def test_labels_of_another_shape_than_the_output_are_refused_never_broadcast(
+    shape: tuple[int, ...],
+) -> None:
+    """A column Y (m, 1) against the (1, m) output would broadcast to (m, m): a wrong J."""
+    X = np.array([[0.0, 1, 0, 1], [0, 0, 1, 1]])
+    p = init_params(2, (5, 3), seed=0, activation="tanh")
+    cache = forward(p, X)
+    Y = np.zeros(shape)
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, m\) = \(1, 4\)"):
+        compute_cost(cache, Y)
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, m\) = \(1, 4\)"):
+        backward(p, cache, X, Y)

@@ -229,3 +229,16 @@ def test_a_runaway_finite_cost_is_divergence_exit_1_and_no_model_saved(
     assert code == 1 and err.count("\n") == 1, err
     assert err.startswith("nn-numpy-train: error: training diverged: cost is "), err
     assert list(tmp_path.iterdir()) == []  # neither the model nor the metrics
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--hidden-size", "5_0"], ["--hidden-size", "8", "\u0665"], ["--epochs", "1_000"],
+     ["--learning-rate", "0.0_1"], ["--test-size", "0.\uff12"]],
+)  # fmt: skip
+def test_numbers_are_ascii_digits_never_underscored_or_another_scripts(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["--data-path", BASIC, *argv], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1, err
+    assert f"got {argv[-1]!r}" in err

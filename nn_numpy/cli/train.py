@@ -46,6 +46,10 @@ def _checked(convert: Callable[[str], Any], ok: Callable[[Any], bool], expected:
 
     def parse(text: str) -> Any:
         try:
+            # int() and float() also take "5_0" (50) and other scripts' digits (U+0665); numbers are
+            # ASCII digits here, as in the data files the reader accepts
+            if not text.isascii() or "_" in text:
+                raise ValueError(text)
             value = convert(text)
         except ValueError:
             value = None

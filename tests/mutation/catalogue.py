@@ -318,6 +318,9 @@ def _m(id: str, path: str, original: str, replacement: str, description: str) ->
 # fmt: off
 CATALOGUE: list[Mutant] = [
     # ------------------------------------------------------------ network.py: forward and cost
+    _m("net-labels-shape-unchecked", _NETWORK,
+       "    if np.shape(Y) != A_L.shape:\n", "    if False:\n",
+       "a column Y (m, 1) broadcasts against the (1, m) output: J of an (m, m) matrix, no error"),
     _m("net-sigmoid-branches-swapped", _NETWORK,
        "np.where(z >= 0, 1.0, e)", "np.where(z >= 0, e, 1.0)",
        "stable sigmoid with the two branches exchanged"),
@@ -656,6 +659,9 @@ CATALOGUE: list[Mutant] = [
        "test_acc, test_ok = _accuracy(params, X_test_in, Y_test, \"test\")",
        "test_acc, test_ok = train_acc, train_ok",
        "the reported test accuracy is the train accuracy"),
+    _m("cli-number-flags-take-underscores", _TRAIN_CLI,
+       'if not text.isascii() or "_" in text:', "if not text.isascii():",
+       "--hidden-size 5_0 trains 50 units: int() reads the underscore as a digit separator"),
     _m("loop-runaway-finite-cost-trains-on", _LOOP,
        "        if cost > limit:\n", "        if False:\n",
        "a finite cost 1e299 (saturated tanh, lr 1e300) counts as a trained model, exit 0"),
