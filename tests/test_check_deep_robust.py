@@ -85,3 +85,41 @@ def test_the_time_limit_puts_back_the_alarm_handler_it_found():
         assert signal.getsignal(signal.SIGALRM) is handler
     finally:
         signal.signal(signal.SIGALRM, old)
+
+
+def test_the_six_argument_contract_also_names_inputs_changed_in_place():
+    """A one-hidden-layer backward pass that then takes its own gradient step on W1 and b2 in
+    place: the verdict is unchanged (every call gets fresh copies) and the note names both."""
+    from nn_numpy.check import check_gradients
+
+    def gradients(W1, b1, W2, b2, X, Y):
+        m = X.shape[1]
+        Z1 = W1 @ X + b1
+        A1 = np.maximum(Z1, 0)
+        A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+        dZ2 = A2 - Y
+        dZ1 = (W2.T @ dZ2) * (Z1 > 0)
+        grads = {"dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True),
+                 "dW2": dZ2 @ A1.T / m, "db2": dZ2.mean(axis=1, keepdims=True)}  # fmt: skip
+        W1 -= 0.1 * grads["dW1"]
+        b2 -= 0.1 * grads["db2"]
+        return grads
+
+    report = check_gradients(gradients, use_torch=False)
+    assert report.ok, report
+    assert report.notes == [
+        "note: your function changed its input W1, b2 in place (each call got a fresh copy, so "
+        "the check is unaffected; a training loop would be)"
+    ]
+    clean = check_gradients(_pure, use_torch=False)
+    assert clean.ok and clean.notes == []
+
+
+def _pure(W1, b1, W2, b2, X, Y):
+    m = X.shape[1]
+    Z1 = W1 @ X + b1
+    A1 = np.maximum(Z1, 0)
+    dZ2 = 1 / (1 + np.exp(-(W2 @ A1 + b2))) - Y
+    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
+    return {"dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True),
+            "dW2": dZ2 @ A1.T / m, "db2": dZ2.mean(axis=1, keepdims=True)}  # fmt: skip

@@ -20,7 +20,7 @@ from nn_numpy.check.contract import UsageError, call_user
 from nn_numpy.check.diagnose import UPSTREAM, Context, diagnose
 from nn_numpy.check.measures import Worst, relative_error, worst_index
 from nn_numpy.check.oracles import confirm, oracle_names, readable
-from nn_numpy.check.report import FORMULAS, CheckReport, Row
+from nn_numpy.check.report import FORMULAS, CheckReport, Row, altered_note
 from nn_numpy.network import forward
 
 ORDER = ("dZ2", "dZ1", "dW1", "db1", "dW2", "db2", "J")
@@ -90,12 +90,13 @@ def check_gradients(
             timeout=timeout,
         )
     cases = checker_cases() if cases is None else list(cases)
-    per_case = []
+    per_case, altered = [], set[str]()  # altered: inputs the user's code changed in place
     for case in cases:
         _refuse_kinks(case)
         expected = readable(case.params, case.X, case.Y)
         confirm(case.name, case.params, case.X, case.Y, expected, use_torch)
-        per_case.append((case, Context.of(case, expected), call_user(fn, case, name, timeout)))
+        user = call_user(fn, case, name, timeout, altered)
+        per_case.append((case, Context.of(case, expected), user))
     _refuse_randomness(fn, per_case[0][0], per_case[0][2], name, timeout)
     returned = [q for q in ORDER if all(q in user for _, _, user in per_case)]
     tol = tolerance(v.dtype for _, _, user in per_case for v in user.values())
@@ -110,6 +111,7 @@ def check_gradients(
         oracles=oracle_names(use_torch),
         cases=[case.name for case in cases],
         not_returned=[q for q in ORDER if q not in returned],
+        notes=[altered_note(altered)] if altered else [],
     )
 
 

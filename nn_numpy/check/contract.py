@@ -37,12 +37,14 @@ SIGNALS = (KeyboardInterrupt, Terminated, Expired)
 COPIES = 8  # float64 arrays of a value's size the judging may hold at once (isfinite, errors)
 
 
-def call_user(fn: Callable[..., Any], case: Case, name: str, timeout: float | None = None
-              ) -> dict[str, NDArray[Any]]:  # fmt: skip
+def call_user(fn: Callable[..., Any], case: Case, name: str, timeout: float | None = None,
+              altered: set[str] | None = None) -> dict[str, NDArray[Any]]:  # fmt: skip
     """Call ``fn`` on copies of the case's arrays (float64), within ``timeout`` seconds (None:
-    no limit), and read its result."""
+    no limit), and read its result; the names of the inputs it changed in place go to
+    ``altered``."""
     p = case.params
-    args = [np.array(a, dtype=np.float64) for a in (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)]
+    given = (p.W1, p.b1, p.W2, p.b2, case.X, case.Y)
+    args = [np.array(a, dtype=np.float64) for a in given]
     with time_limit(timeout, case.name), preserved_state():  # outside the try: ours
         try:
             result = fn(*args)
@@ -50,6 +52,10 @@ def call_user(fn: Callable[..., Any], case: Case, name: str, timeout: float | No
             raise
         except BaseException as exc:  # sys.exit() or GeneratorExit in their code is theirs too
             raise UserCodeError(case.name) from exc
+    if altered is not None:
+        names = ("W1", "b1", "W2", "b2", "X", "Y")
+        altered.update(k for k, a, was in zip(names, args, given, strict=True)
+                       if not np.array_equal(a, was))  # fmt: skip
     try:  # reading the result runs their code too: __getitem__, __getattr__, __contains__, keys
         return read_result(result, name)
     except (UsageError, *SIGNALS):

@@ -38,7 +38,7 @@ from nn_numpy.check.oracles import (
     readable_layers,
     torch_version,
 )
-from nn_numpy.check.report import CheckReport, Row
+from nn_numpy.check.report import CheckReport, Row, altered_note
 from nn_numpy.errors import OracleDisagreement, UsageError, UserCodeError
 
 User = dict[str, NDArray[Any]]
@@ -180,18 +180,7 @@ def check_network(
         cases=[case.name for case in cases],
         not_returned=_kinds([q for q in every if q not in returned]),
         cases_note=f"hidden layers {', '.join(str(h) for h in _depths(nets))}, {activation}{kinks}",
-        notes=[_altered_note(altered)] if altered else [],
-    )
-
-
-def _altered_note(altered: set[str]) -> str:
-    order = {
-        k: i for i, k in enumerate(["X", "Y", *(f"{p}{l}" for l in range(1, 99) for p in "Wb")])
-    }
-    names = ", ".join(sorted(altered, key=lambda k: order.get(k, len(order))))
-    return (
-        f"note: your function changed its input {names} in place (each call got a fresh "
-        "copy, so the check is unaffected; a training loop would be)"
+        notes=[altered_note(altered)] if altered else [],
     )
 
 

@@ -164,3 +164,15 @@ def render(report: CheckReport) -> str:
     if report.notes:
         lines += ["", *report.notes]
     return "\n".join(lines)
+
+
+def altered_note(altered: set[str]) -> str:
+    """The report's note naming the inputs the user's function changed in place."""
+    order = {
+        k: i for i, k in enumerate(["X", "Y", *(f"{p}{l}" for l in range(1, 99) for p in "Wb")])
+    }
+    names = ", ".join(sorted(altered, key=lambda k: order.get(k, len(order))))
+    return (
+        f"note: your function changed its input {names} in place (each call got a fresh "
+        "copy, so the check is unaffected; a training loop would be)"
+    )
