@@ -74,3 +74,27 @@ def test_gradescope_path_that_is_the_target_is_refused(capsys):
     code = cli.main(["--no-torch", f"{USERS}:loop", "--contract", "params", "--gradescope",
                      str(USERS)])  # fmt: skip
     assert code == 2 and "--gradescope" in capsys.readouterr().err
+
+
+def test_gradescope_gets_score_0_and_their_traceback_when_their_code_raises(tmp_path, capsys):
+    (tmp_path / "broken.py").write_text(
+        "def gradients(params, X, Y):\n    raise RuntimeError('not written yet')\n"
+    )
+    path = tmp_path / "results.json"
+    code = cli.main(["--no-torch", f"{tmp_path / 'broken.py'}:gradients", "--contract", "params",
+                     "--gradescope", str(path)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "RuntimeError: not written yet" in err
+    results = json.loads(path.read_text(encoding="utf-8"))
+    assert results["score"] == 0 and results["tests"] == []
+    assert "RuntimeError: not written yet" in results["output"]
+    assert results["output"].startswith("your function raised")
+
+
+def test_gradescope_writes_nothing_when_the_check_is_refused_before_their_code_runs(
+    tmp_path, capsys
+):
+    path = tmp_path / "results.json"
+    code = cli.main(["--no-torch", f"{tmp_path / 'missing.py'}:gradients", "--gradescope",
+                     str(path)])  # fmt: skip
+    assert code == 2 and not path.exists()

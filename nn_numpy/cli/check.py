@@ -155,7 +155,7 @@ def _check(fn: object, args: argparse.Namespace) -> CheckReport:
                            timeout=timeout)  # fmt: skip
 
 
-def _print_user_traceback(exc: BaseException) -> None:
+def _user_traceback(exc: BaseException) -> str:
     """The user's exception with our own frames left out (their code is what they can fix)."""
     tb = exc.__traceback__
     frames = []
@@ -165,9 +165,8 @@ def _print_user_traceback(exc: BaseException) -> None:
             frames.append(tb)
         tb = tb.tb_next
     if not frames:  # raised by the call itself, e.g. a TypeError for the wrong arguments
-        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
-        return
-    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, frames[0])))
+        return "".join(traceback.format_exception_only(type(exc), exc))
+    return "".join(traceback.format_exception(type(exc), exc, frames[0]))
 
 
 @contextlib.contextmanager
@@ -187,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    gradescope_path = None
     try:
         # The user's code sees no arguments (a script's argparse at import would parse ours) and
         # prints to stderr (stdout is the report).
@@ -210,7 +210,12 @@ def _run(args: argparse.Namespace) -> int:
             check_outputs(outputs, _inputs(source, fn, before, opened))
     except (UserCodeError, UserImportError) as exc:
         assert exc.__cause__ is not None
-        _print_user_traceback(exc.__cause__)
+        shown = _user_traceback(exc.__cause__)
+        sys.stderr.write(shown)
+        if gradescope_path is not None:  # an autograder still gets its file: score 0, the error
+            with atomic_write(gradescope_path) as f:
+                result = {"score": 0, "output": f"{exc}\n\n{shown}", "tests": []}
+                f.write(json.dumps(result, indent=2) + "\n")
         return fail(PROG, f"{exc} (its traceback is above)", 2)
     except OracleDisagreement as exc:  # our bug, not the user's: say so, exit as a failed run
         print(f"{PROG}: internal error, please report it: {exc}", file=sys.stderr)
