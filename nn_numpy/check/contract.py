@@ -14,6 +14,7 @@ non-finite entries, or with wrong numbers.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -109,7 +110,9 @@ def _real_array(key: str, value: Any) -> NDArray[Any]:
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, maybe with grad
         value = value.detach().cpu()
     try:
-        array = np.asarray(value)
+        with warnings.catch_warnings():  # NumPy < 1.24 warns on a ragged list; dtype says it below
+            warnings.simplefilter("ignore", getattr(np, "exceptions", np).VisibleDeprecationWarning)
+            array = np.asarray(value)
     except Exception as exc:
         if exc.__traceback__ is not None and exc.__traceback__.tb_next is not None:
             raise  # a Python frame below ours raised: their __array__, theirs to fix (exit 2)
