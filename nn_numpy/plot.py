@@ -133,7 +133,8 @@ def _draw_boundary(
 
     levels = np.linspace(0.0, 1.0, 11)
     surface = ax.contourf(G1, G2, P, levels=levels, cmap="RdBu_r", alpha=0.45, antialiased=True)
-    ax.contour(G1, G2, P, levels=[0.5], colors="black", linewidths=1.6)
+    if P.min() < 0.5 < P.max():  # a boundary to draw (older matplotlib warns on none)
+        ax.contour(G1, G2, P, levels=[0.5], colors="black", linewidths=1.6)
     # The colorbar is an inset of the data axes, so it stays beside the plot if its box shrinks.
     cbar = ax.figure.colorbar(surface, cax=ax.inset_axes((1.03, 0.0, 0.04, 1.0)), ticks=levels[::2])
     cbar.set_label("P(y = 1 | x), network output")
