@@ -107,6 +107,8 @@ def test_plain_text_docstrings_are_escaped_outside_literals() -> None:
     ]
 
 
+# matplotlib 3.5 calls pyparsing with a keyword pyparsing 3 deprecates: their warning, not ours
+@pytest.mark.filterwarnings("ignore:'unquoteResults' argument is deprecated")
 def test_formulas_are_drawn_as_svg_paths_with_no_font_and_a_bad_one_is_refused() -> None:
     pytest.importorskip("matplotlib")
     mathtext_math = _load(DOCS / "_ext" / "mathtext_math.py")
