@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn_numpy.check.api import _repeated, conform, tolerance
+from nn_numpy.check.api import conform, refuse_randomness, tolerance, widest
 from nn_numpy.check.cases import KINK_MARGIN, Case
 from nn_numpy.check.deep_cases import DEPTHS, deep_cases
 from nn_numpy.check.deep_contract import call_params
@@ -39,7 +39,7 @@ from nn_numpy.check.oracles import (
     torch_version,
 )
 from nn_numpy.check.report import CheckReport, Row, altered_note
-from nn_numpy.errors import OracleDisagreement, UsageError, UserCodeError
+from nn_numpy.errors import OracleDisagreement, UserCodeError
 
 User = dict[str, NDArray[Any]]
 
@@ -147,7 +147,8 @@ def check_network(
             altered.update(changed)
         except UserCodeError as exc:
             raise _with_square_hint(exc, case, cases[: len(users)]) from exc.__cause__
-    _refuse_randomness(fn, cases[0], users[0], name, timeout)
+    wide = widest(cases)
+    refuse_randomness(users[wide], call_params(fn, cases[wide], name, timeout)[0], name)
     notes = {}
     if _one_higher(nets, users):
         users = [_shift_down(u, n.L) for u, n in zip(users, nets, strict=True)]
@@ -231,20 +232,6 @@ def _shift_down(user: User, L: int) -> User:
         if f"dA{l}" in user:
             out[f"dA{l - 1}"] = user[f"dA{l}"]
     return out
-
-
-def _refuse_randomness(
-    fn: Callable[..., Any], case: Case, first: User, name: str, timeout: float | None
-) -> None:
-    """A second call on the same input must return the same values (no dropout, no unseeded
-    np.random inside), or no report can be trusted."""
-    again, _ = call_params(fn, case, name, timeout)
-    for q, value in first.items():
-        if not _repeated(again.get(q, value), value):
-            raise UsageError(
-                f"{name} returned a different {q} when called twice with the same input (random "
-                "numbers inside? dropout?): turn them off, or seed them inside, to check it"
-            )
 
 
 def _judge(q: str, cases: list[Case], nets: list[Net], users: list[User], tol: float) -> Row:

@@ -106,6 +106,7 @@ _CHECK = [
     "tests/test_check_cli.py",
     "tests/test_check_corpus_mistakes.py",
     "tests/test_check_corpus_correct.py",
+    "tests/test_check_randomness.py",
 ]
 
 TESTS: dict[str, list[str]] = {
@@ -1306,5 +1307,8 @@ CATALOGUE: list[Mutant] = [
     _m("layered-gemm-chunk-caps", _LAYERED,
        "return max(GEMM_CHUNK, CACHE_BYTES", "return min(GEMM_CHUNK, CACHE_BYTES",
        "the default chunk capped at GEMM_CHUNK columns instead of floored"),
+    _m("check-repeat-on-first-case", _CHECK_API,
+       "return max(range(len(cases)), key=lambda i: entries(cases[i]))", "return 0",
+       "dropout that keeps 99 % of units repeats by chance on the tiny first case and is judged"),
 ]
 # fmt: on
