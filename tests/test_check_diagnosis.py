@@ -17,6 +17,7 @@ import pytest
 from nn_numpy.check import check_gradients
 from nn_numpy.check.api import TOLERANCE
 from nn_numpy.check.cases import Case, checker_cases
+from nn_numpy.check.diagnose import FORMULA_MISTAKES
 from nn_numpy.check.measures import relative_error
 
 CASES = checker_cases()
@@ -257,3 +258,24 @@ def test_two_mistakes_in_one_quantity_are_both_named():
     assert diagnosis(transposed_and_no_1_over_m) == (
         "transposed: returned (3, 5), expected (5, 3); and missing 1/m: dW1 is m times too large"
     )
+
+
+def test_two_different_dZ2_mistakes_are_not_blamed_on_one_of_them():
+    """The output layer uses a sign-flipped dZ2, the hidden layer one with an extra sigma': no
+    single dZ2 mistake explains all four quantities, so each is named where it shows."""
+
+    def mixed(W1, b1, W2, b2, X, Y):
+        m = X.shape[1]
+        Z1 = W1 @ X + b1
+        A1 = np.maximum(Z1, 0)
+        A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+        flipped, extra = Y - A2, (A2 - Y) * A2 * (1 - A2)
+        dZ1 = (W2.T @ extra) * (Z1 > 0)
+        db1, db2 = dZ1.sum(axis=1, keepdims=True) / m, flipped.sum(axis=1, keepdims=True) / m
+        return {"dW1": dZ1 @ X.T / m, "db1": db1, "dW2": flipped @ A1.T / m, "db2": db2}
+
+    rows = {row.quantity: row.diagnosis for row in check_gradients(mixed, use_torch=False).rows}
+    assert rows["dW2"] == "sign flipped: dW2 has the wrong sign"
+    assert rows["db2"] == "sign flipped: db2 has the wrong sign"
+    [extra_sigma] = [t for q, t, _ in FORMULA_MISTAKES if t.startswith("extra sigma'")]
+    assert rows["dW1"] == rows["db1"] == "computed from a wrong dZ2: " + extra_sigma

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from nn_numpy.check.cases import KINK_MARGIN, Case, checker_cases
 from nn_numpy.check.contract import UsageError, call_user
-from nn_numpy.check.diagnose import UPSTREAM, Context, diagnose
+from nn_numpy.check.diagnose import Context, diagnose
 from nn_numpy.check.measures import Worst, relative_error, worst_index
 from nn_numpy.check.oracles import confirm, oracle_names, readable
 from nn_numpy.check.report import FORMULAS, CheckReport, Row, altered_note
@@ -105,8 +105,9 @@ def check_gradients(
     rows = {q: _judge(q, per_case, tol) for q in returned}
     wrong = {q for q, row in rows.items() if not row.ok}
     judged = [(c, _conformed(c, user)) for _, c, user in per_case]
-    for q, text in diagnose(judged, tol, wrong).items():
-        rows[q].diagnosis = _non_finite(q, per_case) or _after_batch_dZ(q, text, rows)
+    batch_dZ = frozenset(up for up in ("dZ2", "dZ1") if up in rows and rows[up].note)
+    for q, text in diagnose(judged, tol, wrong, batch_dZ).items():
+        rows[q].diagnosis = _non_finite(q, per_case) or text
     return CheckReport(
         target=name,
         rows=[rows[q] for q in returned],
@@ -134,15 +135,6 @@ def _refuse_kinks(case: Case) -> None:
             f"case '{case.name}' has |Z1| < {KINK_MARGIN:.0e}: it sits near a ReLU kink, where the "
             "mask 1{Z1 > 0} is a convention; drop those examples (cases.away_from_kinks)"
         )
-
-
-def _after_batch_dZ(q: str, text: str, rows: dict[str, Row]) -> str:
-    """'computed from a dZ divided by m' reads as a contradiction when that dZ passed as dJ/dZ."""
-    for up in ("dZ2", "dZ1"):
-        if up in rows and rows[up].note and text.startswith(f"{UPSTREAM}{up}: divided by m"):
-            return (f"1/m applied twice: {q} is m times too small; your {up} is already "
-                    f"dJ/d{up[1:]} (divided by m), so {q} needs no other 1/m")  # fmt: skip
-    return text
 
 
 def widest(cases: Sequence[Case]) -> int:

@@ -6,11 +6,11 @@ Every mistake is a wrong version of one formula, applied to the correct values o
   (dZ1, dW, db) is then recomputed with the correct formulas, so a dW1 that is wrong *because*
   dZ1 is wrong is recognised even when the user does not return dZ1.
 * Output mistakes transform a finished quantity: times m, divided by m, transposed, negated.
-* "Fix X first": when the user returns dZ2 or dZ1, the correct formulas are also applied to
-  *their* dZ; if that reproduces their dW1, it is wrong only because their dZ1 is.
+* "Fix X first": the correct formulas applied to the user's own dZ2 or dZ1, if returned; if
+  that reproduces their dW1, it is wrong only because their dZ1 is.
 
-A candidate explains the user's value if it matches it on every case (a mistake that is invisible
-on some case, like a missing 1/m at m = 1, matches there too); ``diagnose`` says which one wins.
+A candidate (a ``Diagnosis`` record) explains the user's value if it matches it on every case (a
+missing 1/m is invisible at m = 1 and matches there too); ``diagnose`` says which one wins.
 """
 
 from __future__ import annotations
@@ -26,6 +26,33 @@ from nn_numpy.network import Array, forward
 
 UPSTREAM = "computed from a wrong "
 DOWNSTREAM = {"dZ2": ("dZ1", "dW2", "db2", "dW1", "db1"), "dZ1": ("dW1", "db1")}
+# dJ/dZ (divided by m) returned as dZ: a mistake in Box 1 or 2, or the other convention (api).
+BATCH_DZ = {
+    "dZ2": "divided by m: that is dJ/dZ2; dZ2 is per example, A2 - Y",
+    "dZ1": "divided by m: that is dJ/dZ1; dZ1 is per example, W2^T dZ2 * 1{Z1 > 0}",
+}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A known mistake that explains a quantity (``str()``: the report's text). ``kind``: "formula"
+    (its own formula), "finished" (a finished value transformed: m, 1/m, transposed, the bias axis),
+    "upstream" (``mistake`` in ``upstream``'s formula, carried down by the correct ones), "follows"
+    (the user's own wrong ``upstream``, carried down); ``also``: a finished-value mistake on top."""
+
+    mistake: str
+    kind: str = "finished"
+    upstream: str = ""
+    also: str = ""
+
+    def __str__(self) -> str:
+        up, also = self.upstream, f"{self.also}; and " if self.also else ""
+        if self.kind == "follows":
+            return f"{self.also}; and your {up} is wrong (fix {up} first)" if self.also else (
+                f"follows from your {up}: fix {up} first")  # fmt: skip
+        if self.kind == "upstream":
+            return f"{also}{UPSTREAM}{up}: {self.mistake}"
+        return self.mistake
 
 
 @dataclass(frozen=True)
@@ -67,8 +94,7 @@ FORMULA_MISTAKES: list[tuple[str, str, Callable[[Context], Array]]] = [
     ("dZ2", "extra sigma' factor: dZ2 = (A2 - Y) * A2 (1 - A2), but A2 - Y already "
      "includes sigma'", lambda c: (c.A2 - c.Y) * c.A2 * (1 - c.A2)),
     ("dZ2", "sign flipped: Y - A2 instead of A2 - Y", lambda c: c.Y - c.A2),
-    ("dZ2", "divided by m: that is dJ/dZ2; dZ2 is per example, A2 - Y",
-     lambda c: (c.A2 - c.Y) / c.m),
+    ("dZ2", BATCH_DZ["dZ2"], lambda c: (c.A2 - c.Y) / c.m),
     ("dZ1", "ReLU mask on the output layer: 1{Z2 > 0} instead of 1{Z1 > 0} (the seed's box 2 "
      "as printed)", lambda c: (c.W2.T @ (c.A2 - c.Y)) * (c.Z2 > 0)),
     ("dZ1", "no ReLU mask: dZ1 = W2^T dZ2 needs * 1{Z1 > 0}", lambda c: c.W2.T @ (c.A2 - c.Y)),
@@ -78,8 +104,7 @@ FORMULA_MISTAKES: list[tuple[str, str, Callable[[Context], Array]]] = [
      lambda c: (c.W2.T @ (c.A2 - c.Y)) * (1 - c.A1**2)),
     ("dZ1", "sigmoid's derivative A1 (1 - A1) instead of ReLU's 1{Z1 > 0}",
      lambda c: (c.W2.T @ (c.A2 - c.Y)) * c.A1 * (1 - c.A1)),
-    ("dZ1", "divided by m: that is dJ/dZ1; dZ1 is per example, W2^T dZ2 * 1{Z1 > 0}",
-     lambda c: (c.W2.T @ (c.A2 - c.Y)) * (c.Z1 > 0) / c.m),
+    ("dZ1", BATCH_DZ["dZ1"], lambda c: (c.W2.T @ (c.A2 - c.Y)) * (c.Z1 > 0) / c.m),
     ("dZ1", "ReLU applied to the gradient: max(W2^T dZ2, 0) instead of W2^T dZ2 * 1{Z1 > 0}",
      lambda c: np.maximum(c.W2.T @ (c.A2 - c.Y), 0)),
     ("dW2", "Z1 where A1 belongs: dW2 = (1/m) dZ2 A1^T with A1 = max(Z1, 0)",
@@ -144,36 +169,36 @@ def _from_user(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> t
     return "", None
 
 
-def candidates(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> dict[str, Any]:
+def candidates(q: str, c: Context, user: dict[str, Array], wrong: set[str]) -> dict[Diagnosis, Any]:
     """Every known wrong value of ``q`` on one case, by diagnosis, most useful first.
 
     ``wrong`` names the user's quantities that failed: a wrong dZ they returned is followed.
     """
-    out: dict[str, Any] = {}
+    out: dict[Diagnosis, Any] = {}
     up, own = _from_user(q, c, user, wrong)
     if up:  # fix X first: the correct formulas applied to the user's own dZ
-        out[f"follows from your {up}: fix {up} first"] = own
+        out[Diagnosis("", "follows", up)] = own
         for text, value in output_mistakes(q, own, c.m):
-            out[f"{text}; and your {up} is wrong (fix {up} first)"] = value
+            out[Diagnosis("", "follows", up, also=text)] = value
     for up, text, formula in FORMULA_MISTAKES:
         if up == q:
-            out[text] = formula(c)
-    out.update(output_mistakes(q, c.correct[q], c.m))
+            out[Diagnosis(text, "formula")] = formula(c)
+    out.update((Diagnosis(text), value) for text, value in output_mistakes(q, c.correct[q], c.m))
     if q[:2] in ("dW", "db"):  # m = X.shape[0] or len(X): the features counted, X is (n_x, m)
-        n_x = c.X.shape[0]
-        out[
+        out[Diagnosis(
             "divided by n_x = X.shape[0] = len(X) instead of m = X.shape[1]: X is (n_x, m), one "
             "example per column (the seed's notation list swaps 'examples' and 'features')"
-        ] = c.correct[q] * c.m / n_x
+        )] = c.correct[q] * c.m / c.X.shape[0]  # fmt: skip
     for up, text, formula in FORMULA_MISTAKES:
         if q in DOWNSTREAM.get(up, ()):
             dZ2, dZ1 = (formula(c), None) if up == "dZ2" else (c.correct["dZ2"], formula(c))
             value = propagate(c, dZ2, dZ1)[q]
-            out[f"{UPSTREAM}{up}: {text}"] = value
+            out[Diagnosis(text, "upstream", up)] = value
             for mistake, wrong in output_mistakes(q, value, c.m):  # two mistakes at once
-                out[f"{mistake}; and {UPSTREAM}{up}: {text}"] = wrong
+                out[Diagnosis(text, "upstream", up, also=mistake)] = wrong
     if q in ("db1", "db2"):
-        out.update(bias_axis_mistakes(c.correct["dZ" + q[2]], c.m, "dZ" + q[2]))
+        dZ = "dZ" + q[2]
+        out.update((Diagnosis(t), v) for t, v in bias_axis_mistakes(c.correct[dZ], c.m, dZ))
     return out
 
 
@@ -190,46 +215,60 @@ def matches(user: Array, candidate: Any, tol: float) -> bool:
 
 def matching(
     q: str, per_case: list[tuple[Context, dict[str, Array]]], tol: float, wrong: set[str]
-) -> list[str]:
+) -> list[Diagnosis]:
     """The known mistakes that reproduce the user's ``q`` on every case, most useful first."""
     lists = [candidates(q, c, user, wrong) for c, user in per_case]
     return [
-        text
-        for text in lists[0]
+        d
+        for d in lists[0]
         if all(
-            text in cs and matches(user[q], cs[text], tol)
+            d in cs and matches(user[q], cs[d], tol)
             for cs, (_, user) in zip(lists, per_case, strict=True)
         )
     ]
 
 
 def diagnose(
-    per_case: list[tuple[Context, dict[str, Array]]], tol: float, wrong: set[str]
+    per_case: list[tuple[Context, dict[str, Array]]],
+    tol: float,
+    wrong: set[str],
+    batch_dZ: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """A diagnosis for each wrong quantity ("" if no known mistake matches).
 
     Per quantity the first match wins (its own dZ followed, its own formula, a finished-value
     mistake, then a mistake upstream), except that a mistake in dZ2 or dZ1 that reproduces
-    every wrong quantity computed from it (two or more) wins over a local explanation.
+    every wrong quantity computed from it (two or more) wins over a local explanation. Below a dZ
+    returned as dJ/dZ (``batch_dZ``, accepted with a note), a 1/m found again is applied twice.
     """
     found = {q: matching(q, per_case, tol, wrong) for q in wrong}
-    own_formula = {text for _, text, _ in FORMULA_MISTAKES}
+    twice = {Diagnosis(BATCH_DZ[up], "upstream", up) for up in batch_dZ}  # 1/m applied twice
     out = {}
-    for q, texts in found.items():
-        if texts and (texts[0].startswith("follows") or texts[0] in own_formula):
-            text = texts[0]
+    for q, ds in found.items():
+        if ds and ds[0].kind in ("follows", "formula") and not ds[0].also:
+            d: Diagnosis | None = ds[0]
         else:
-            text = ([t for t in texts if _explains_all(t, found)] or texts or [""])[0]
-        out[q] = _with_shapes(q, text, per_case) if text else _shape_diagnosis(q, per_case, tol)
+            d = ([t for t in ds if _explains_all(t, found)] or ds or [None])[0]
+        if d is None:
+            out[q] = _shape_diagnosis(q, per_case, tol)
+        elif d in twice:
+            up = d.upstream
+            out[q] = (f"1/m applied twice: {q} is m times too small; your {up} is already "
+                      f"dJ/d{up[1:]} (divided by m), so {q} needs no other 1/m")  # fmt: skip
+        else:
+            out[q] = _with_shapes(q, str(d), per_case)
     return out
 
 
-def _explains_all(text: str, found: dict[str, list[str]]) -> bool:
-    if not text.startswith(UPSTREAM):
+def _explains_all(d: Diagnosis, found: dict[str, list[Diagnosis]]) -> bool:
+    """``d``, a mistake upstream, reproduces every wrong quantity computed from it (2 or more)."""
+    if d.kind != "upstream" or d.also:
         return False
-    fed = set(DOWNSTREAM[text[len(UPSTREAM) : len(UPSTREAM) + 3]]) & set(found)
-    also = f"; and {text}"  # the same upstream mistake, with a second one in that quantity
-    return len(fed) >= 2 and all(any(t == text or t.endswith(also) for t in found[p]) for p in fed)
+    fed = set(DOWNSTREAM[d.upstream]) & set(found)
+    return len(fed) >= 2 and all(
+        any(t.kind == d.kind and t.upstream == d.upstream and t.mistake == d.mistake for t in ts)
+        for ts in (found[p] for p in fed)
+    )
 
 
 def _with_shapes(q: str, text: str, per_case: list[tuple[Context, dict[str, Array]]]) -> str:

@@ -1310,5 +1310,16 @@ CATALOGUE: list[Mutant] = [
     _m("check-repeat-on-first-case", _CHECK_API,
        "return max(range(len(cases)), key=lambda i: entries(cases[i]))", "return 0",
        "dropout that keeps 99 % of units repeats by chance on the tiny first case and is judged"),
+    _m("diagnose-explains-all-any-upstream-mistake", _DIAGNOSE,
+       "t.upstream == d.upstream and t.mistake == d.mistake for t in ts",
+       "t.upstream == d.upstream for t in ts",
+       "one dZ2 mistake is blamed for quantities that another dZ2 mistake explains"),
+    _m("diagnose-batch-dZ-1m-twice-not-said", _DIAGNOSE,
+       "        elif d in twice:", "        elif False:",
+       "below a dZ returned as dJ/dZ, an extra 1/m is blamed on a dZ the report passed"),
+    _m("diagnose-second-mistake-wins-first", _DIAGNOSE,
+       'if ds and ds[0].kind in ("follows", "formula") and not ds[0].also:',
+       'if ds and ds[0].kind in ("follows", "formula", "finished"):',
+       "a finished-value mistake wins over the upstream mistake that explains every quantity"),
 ]
 # fmt: on
