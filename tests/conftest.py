@@ -14,7 +14,7 @@ Hypothesis runs derandomized (``nn-numpy`` profile: the same examples on every r
 
 Shared fixtures: ``user_dir`` (nn-numpy-check's target in the current directory),
 ``model_file`` (a saved model) and ``model_file_v2`` (the same in format 2); shared plain
-helpers are in ``tests/helpers.py``.
+helpers are in ``tests/helpers.py`` and its topic modules ``tests/helpers_*.py``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ import pytest
 from hypothesis import settings
 
 from nn_numpy.io.model_io import save_model
-from tests.helpers import COLUMNS, GOOD, as_format_2, trained_model
+from tests.helpers_check import GOOD
+from tests.helpers_models import COLUMNS, as_format_2, trained_model
 
 REQUIRE_TORCH = os.environ.get("NN_NUMPY_REQUIRE_TORCH", "") not in ("", "0")
 

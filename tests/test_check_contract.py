@@ -19,7 +19,7 @@ from nn_numpy.check.cases import checker_cases
 from nn_numpy.check.contract import CONTRACT, call_user, read_result
 from nn_numpy.check.target import UserImportError, load_target
 from nn_numpy.cli import check as cli
-from tests.helpers import GOOD  # a correct implementation (and broken ones beside it)
+from tests.helpers_check import GOOD  # a correct implementation (and broken ones beside it)
 
 GRADS = {"dW1": np.ones((2, 3)), "db1": np.ones((2, 1)), "dW2": np.ones((1, 2)),
          "db2": np.ones((1, 1))}  # fmt: skip

@@ -9,7 +9,7 @@ import importlib.util
 
 import pytest
 
-from tests.helpers import BASE, edited, run_user_code
+from tests.helpers_check import BASE, edited, run_user_code
 
 # style: source of a correct implementation, each written from scratch (not by calling nn_numpy)
 STYLES = {

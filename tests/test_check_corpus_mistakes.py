@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import edited, run_user_code
+from tests.helpers_check import edited, run_user_code
 
 UP1, UP2 = "computed from a wrong dZ1: ", "computed from a wrong dZ2: "
 # name: (edits to BASE, {quantity: diagnosis words when dZ1, dZ2, J are returned},
