@@ -115,14 +115,18 @@ GROUPS: dict[str, list[str]] = {
     # the checker's judging, contract and command, the reader, the memory estimate, the CLI
     # plumbing and the benchmark gates: each with the test files that reach it in-process
     "nn_numpy/check/api.py": [
-        "tests/test_check_judging.py",
+        "tests/test_check_judging_tolerance.py",
+        "tests/test_check_judging_shapes_and_values.py",
+        "tests/test_check_judging_refusals.py",
         "tests/test_check_gradients_correct.py",
         "tests/test_check_diagnosis.py",
         "tests/test_check_contract.py",
     ],
     "nn_numpy/check/contract.py": [
         "tests/test_check_contract.py",
-        "tests/test_check_judging.py",
+        "tests/test_check_judging_tolerance.py",
+        "tests/test_check_judging_shapes_and_values.py",
+        "tests/test_check_judging_refusals.py",
         "tests/test_check_cli.py",
     ],
     "nn_numpy/check/target.py": ["tests/test_check_contract.py", "tests/test_check_cli.py"],
