@@ -108,7 +108,9 @@ _CHECK = [
     "tests/test_check_cases.py",
     "tests/test_check_cli.py",
     "tests/test_check_corpus_mistakes.py",
-    "tests/test_check_corpus_correct.py",
+    "tests/test_check_corpus_correct_styles.py",
+    "tests/test_check_corpus_correct_variants.py",
+    "tests/test_check_corpus_unusable.py",
     "tests/test_check_randomness.py",
 ]
 
