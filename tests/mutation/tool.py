@@ -148,7 +148,10 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_resource_limits.py",
     ],
     "nn_numpy/cli/_errors.py": [
-        "tests/test_cli_plumbing.py",
+        "tests/test_cli_plumbing_signals.py",
+        "tests/test_cli_plumbing_exit_statuses.py",
+        "tests/test_cli_plumbing_standard_streams.py",
+        "tests/test_cli_plumbing_symlinked_dirs.py",
         "tests/test_cli_errors_policy.py",
         "tests/test_train_cli_errors.py",
     ],
