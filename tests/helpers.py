@@ -11,6 +11,7 @@ built on these live in ``tests/conftest.py``.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,11 @@ def reference(
         "train_accuracy": float(np.mean(predict(params, Xtr) == Ytr)),
         "test_accuracy": float(np.mean(predict(params, Xte) == Yte)),
     }
+
+
+def read_metrics(path: Path) -> dict[str, Any]:
+    """The metrics file nn-numpy-train wrote (--metrics-json)."""
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 # the fast Trainer's tests: data, parameters and the readable gradients

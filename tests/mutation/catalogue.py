@@ -83,7 +83,9 @@ _AUTOGRAD = [
     "tests/test_autograd_training_depth.py",
 ]
 _CLIS = [
-    "tests/test_train_cli.py",
+    "tests/test_train_cli_report.py",
+    "tests/test_train_cli_options.py",
+    "tests/test_train_cli_plot_and_model.py",
     "tests/test_reported_numbers.py",
     "tests/test_train_cli_reference.py",
     "tests/test_train_cli_errors.py",
@@ -131,7 +133,9 @@ TESTS: dict[str, list[str]] = {
         "tests/test_trainer.py",
         "tests/test_training_backends.py",
         "tests/test_reported_numbers.py",
-        "tests/test_train_cli.py",
+        "tests/test_train_cli_report.py",
+        "tests/test_train_cli_options.py",
+        "tests/test_train_cli_plot_and_model.py",
         "tests/test_accuracy_ceiling.py",
         "tests/test_installed_package.py",
     ],
@@ -178,7 +182,9 @@ TESTS: dict[str, list[str]] = {
     _INPUTS: [
         "tests/test_cli_inputs_limits.py",
         "tests/test_pipeline_memory.py",
-        "tests/test_train_cli.py",
+        "tests/test_train_cli_report.py",
+        "tests/test_train_cli_options.py",
+        "tests/test_train_cli_plot_and_model.py",
         "tests/test_reported_numbers.py",
         "tests/test_hostile_inputs.py",
         *_CLIS,
