@@ -299,10 +299,20 @@ TESTS: dict[str, list[str]] = {
         "tests/test_check_judging_refusals.py",
         *_CHECK,
     ],
-    _CONTRACT: ["tests/test_check_contract.py", *_CHECK, "tests/test_check_deep_robust.py"],
-    _TARGET: ["tests/test_check_contract.py", "tests/test_check_cli.py"],
+    _CONTRACT: [
+        "tests/test_check_contract_result.py",
+        "tests/test_check_contract_target.py",
+        *_CHECK,
+        "tests/test_check_deep_robust.py",
+    ],
+    _TARGET: [
+        "tests/test_check_contract_result.py",
+        "tests/test_check_contract_target.py",
+        "tests/test_check_cli.py",
+    ],
     _CHECK_CLI: [
-        "tests/test_check_contract.py",
+        "tests/test_check_contract_result.py",
+        "tests/test_check_contract_target.py",
         "tests/test_check_cli.py",
         "tests/test_output_identity.py",
         *_DEEP_TESTS,
