@@ -103,8 +103,11 @@ _DEEP_TESTS = [
     "tests/test_check_readme_deep.py",
     "tests/test_check_deep_robust.py",
 ]
-_CHECK = [
-    "tests/test_check_measures.py",
+_CHECK_MEASURES = [
+    "tests/test_check_measures_reject_wrong.py",
+    "tests/test_check_measures_values.py",
+]
+_CHECK_BUT_MEASURES = [
     "tests/test_check_gradients_correct.py",
     "tests/test_check_diagnosis.py",
     "tests/test_check_cases.py",
@@ -115,6 +118,7 @@ _CHECK = [
     "tests/test_check_corpus_unusable.py",
     "tests/test_check_randomness.py",
 ]
+_CHECK = [*_CHECK_MEASURES, *_CHECK_BUT_MEASURES]
 
 TESTS: dict[str, list[str]] = {
     _NETWORK: [
@@ -162,7 +166,7 @@ TESTS: dict[str, list[str]] = {
     ],
     _ALIGNED: ["tests/test_numba_alignment.py", "tests/test_numba_backend.py"],
     _LAYERED: ["tests/test_layered_trainer.py", "tests/test_training_backends.py"],
-    _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK[1:]],
+    _CHECK_CASES: ["tests/test_check_cases.py", "tests/test_report_cases.py", *_CHECK_BUT_MEASURES],
     _KERNELS: [
         "tests/test_numba_backend.py",
         "tests/test_numba_exp.py",
@@ -260,10 +264,10 @@ TESTS: dict[str, list[str]] = {
         *_AUTOGRAD,
     ],
     _MEASURES: [
-        "tests/test_check_measures.py",
+        *_CHECK_MEASURES,
         "tests/test_cost_error_scale.py",
         "tests/test_error_scales_depth.py",
-        *_CHECK[1:],
+        *_CHECK_BUT_MEASURES,
         *_AUTOGRAD,
         "tests/test_finite_differences.py",
     ],
