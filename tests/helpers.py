@@ -67,6 +67,14 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, out, err
 
 
+def train_fails(argv: list[str], capsys: pytest.CaptureFixture[str], status: int = 2) -> str:
+    """run_cli(argv) fails with ``status`` and one line on stderr; that line."""
+    code, _, err = run_cli(argv, capsys)
+    assert code == status
+    assert err.count("\n") == 1 and err.startswith("nn-numpy-train: error: "), err
+    return err
+
+
 def readable_run(
     path: str,
     hidden: int | tuple[int, ...],

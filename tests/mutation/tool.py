@@ -149,7 +149,8 @@ GROUPS: dict[str, list[str]] = {
     "nn_numpy/io/reader.py": [
         "tests/test_reader_limits.py",
         "tests/test_data.py",
-        "tests/test_hostile_inputs.py",
+        "tests/test_hostile_inputs_files.py",
+        "tests/test_hostile_inputs_values.py",
         "tests/test_column_matching.py",
     ],
     "nn_numpy/io/columns.py": [
