@@ -16,7 +16,8 @@ finishes, prints one line per gate after the tables and turns a broken gate into
 A gate is *not evaluated* when its benchmarks were deselected (`-k`, a single file) or benchmarks
 are disabled; when a selected benchmark produced no timing (e.g. skipped: torch not installed),
 the gate is reported as not evaluated, and fails the run if NN_NUMPY_REQUIRE_GATES=1 (set by the
-`bench` tox environment and CI, where every contender must be present).
+`bench` tox environment and CI, where every contender must be present); there, a skipped benchmark
+that no gate names (JAX jit without jax) fails the run too.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ class GatePlugin:
         self.counts: dict[str, int] = {}
         self.skipped: dict[str, str] = {}
         self.verdicts: list[Verdict] = []
+        self.absent: list[str] = []  # strict runs: skipped benchmarks that no gate names
 
     @pytest.hookimpl(hookwrapper=True, optionalhook=True)
     def pytest_benchmark_group_stats(
@@ -124,8 +126,20 @@ class GatePlugin:
                 else v
                 for v in self.verdicts
             ]
-        if any(v.status == "FAIL" for v in self.verdicts) and session.exitstatus == 0:
+            self.absent = self.ungated_skips()
+        failed = any(v.status == "FAIL" for v in self.verdicts) or self.absent
+        if failed and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def ungated_skips(self) -> list[str]:
+        """One line per skipped benchmark no gate names (the deep group's JAX rows): with every
+        contender required, a missing one fails the run even where no ratio is claimed."""
+        gated = {name for gate in self.gates for name in (gate.slower, gate.faster)}
+        return [
+            f"BENCHMARK SKIPPED: {name}: {reason} ({STRICT_ENV}=1: every contender must run)"
+            for name, reason in sorted(self.skipped.items())
+            if name not in gated and not reason.startswith("Skipping non-benchmark")
+        ]
 
     def check_unique(self, gate: Gate) -> Verdict | None:
         dup = [n for n in (gate.slower, gate.faster) if self.counts.get(n, 0) > 1]
@@ -135,9 +149,11 @@ class GatePlugin:
 
     @pytest.hookimpl(trylast=True)  # after pytest-benchmark's tables
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.verdicts:
+        if not self.verdicts and not self.absent:
             return
         terminalreporter.section("benchmark gates (ratios of minimum times, this run)")
         for v in self.verdicts:
             failed = v.status == "FAIL"
             terminalreporter.write_line(v.line, red=failed, bold=failed, green=v.status == "pass")
+        for line in self.absent:
+            terminalreporter.write_line(line, red=True, bold=True)

@@ -45,6 +45,13 @@ def test_work(benchmark, impl):
     benchmark(time.sleep, 0.001 if impl == "baseline" else {contender!r})
 """
 
+# A benchmark no gate names (as the deep group's JAX rows), skipped for want of its package.
+UNGATED = """
+
+def test_ungated(benchmark):
+    pytest.skip("optional contender not installed")
+"""
+
 
 def run_synthetic(
     pytester: pytest.Pytester,
@@ -52,6 +59,7 @@ def run_synthetic(
     contender: object,
     *args: str,
     strict: bool = False,
+    ungated: bool = False,
 ) -> pytest.RunResult:
     """pytest-benchmark in this process on a two-benchmark module gated by one GatePlugin."""
     if strict:
@@ -60,12 +68,13 @@ def run_synthetic(
         monkeypatch.delenv(STRICT_ENV, raising=False)
     pytester.makeini("[pytest]\n")
     pytester.makeconftest(CONFTEST)
-    pytester.makepyfile(test_synthetic=MODULE.format(contender=contender))
+    module = MODULE.format(contender=contender) + (UNGATED if ungated else "")
+    pytester.makepyfile(test_synthetic=module)
     return pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
 
 
 def gate_lines(output: list[str]) -> list[str]:
-    prefixes = ("gate passed: ", "GATE FAILED: ", "gate not evaluated: ")
+    prefixes = ("gate passed: ", "GATE FAILED: ", "gate not evaluated: ", "BENCHMARK SKIPPED: ")
     return [line for line in output if line.startswith(prefixes)]
 
 
@@ -141,6 +150,30 @@ def test_skipped_contender_fails_the_gate_only_when_gates_are_required(
         assert line.endswith(f"contender not installed ({STRICT_ENV}=1)")
     else:
         assert line == "gate not evaluated: " + expected + "contender not installed"
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_skipped_ungated_benchmark_fails_the_run_only_when_every_contender_is_required(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, strict: bool
+) -> None:
+    result = run_synthetic(
+        pytester, monkeypatch, 0.0, "--benchmark-only", *FAST, strict=strict, ungated=True
+    )
+    assert result.ret == (1 if strict else 0), result.outlines
+    skipped = [line for line in gate_lines(result.outlines) if "test_ungated" in line]
+    expected = (
+        "BENCHMARK SKIPPED: test_ungated: optional contender not installed "
+        f"({STRICT_ENV}=1: every contender must run)"
+    )
+    assert skipped == ([expected] if strict else [])
+
+
+def test_strict_run_with_every_benchmark_present_passes(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run_synthetic(pytester, monkeypatch, 0.0, "--benchmark-only", *FAST, strict=True)
+    assert result.ret == 0, result.outlines
+    assert not [line for line in result.outlines if line.startswith("BENCHMARK SKIPPED")]
 
 
 # the real gate table --------------------------------------------------------------------------

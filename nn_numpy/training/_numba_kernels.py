@@ -28,13 +28,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numba
 import numpy as np
 from llvmlite import ir
 from numba import prange, types
 from numba.extending import intrinsic
 
 from nn_numpy.training._numba_compile import compiled
+from nn_numpy.training._numba_cost import cost as cost  # re-exported: the kernels' one interface
 
 # The block kernel's fast-math flags: reassociation (vectorized sums) and FMA contraction only;
 # no assumption about NaN, infinity or signed zeros.
@@ -297,27 +297,3 @@ def step_parallel(
     """One gradient-descent step with the sums split over A.shape[0] threads."""
     _sums_parallel(X, y, theta, n_h, A, S_parts, S)
     _update(theta, X.shape[0], n_h, S, lr_over_m)
-
-
-@compiled()
-def cost(X: np.ndarray, y: np.ndarray, theta: np.ndarray, n_h: int) -> float:
-    """J = (1/m) sum_i max(h_i, 0) - y_i h_i + log1p(exp(-|h_i|)) (network.compute_cost)."""
-    n_x, m = X.shape
-    o_b1 = n_h * n_x
-    o_w2 = o_b1 + n_h
-    total = 0.0
-    for i in range(m):
-        h = float(theta[o_w2 + n_h])
-        for j in range(n_h):
-            z = float(theta[o_b1 + j])
-            for k in range(n_x):
-                z += float(theta[j * n_x + k]) * float(X[k, i])
-            h += float(theta[o_w2 + j]) * (0.0 if z <= 0.0 else z)
-        yi = float(y[i])
-        total += (max(h, 0.0) - yi * h) + math.log1p(math.exp(-abs(h)))
-    return total / m
-
-
-def set_threads(threads: int) -> None:
-    """numba's thread count for the parallel kernels (at most NUMBA_NUM_THREADS)."""
-    numba.set_num_threads(threads)
