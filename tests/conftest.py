@@ -13,8 +13,9 @@ Hypothesis runs derandomized (``nn-numpy`` profile: the same examples on every r
 ``HYPOTHESIS_PROFILE=explore`` draws fresh examples for local bug hunting.
 
 Shared fixtures: ``user_dir`` (nn-numpy-check's target in the current directory),
-``model_file`` (a saved model) and ``model_file_v2`` (the same in format 2); shared plain
-helpers are in ``tests/helpers.py``.
+``model_file`` (a saved model), ``model_file_v2`` (the same in format 2), and ``data`` and
+``model`` (the output-path tests' data file and model); shared plain helpers are in
+``tests/helpers.py`` and its topic modules ``tests/helpers_*.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -30,8 +32,12 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
+from nn_numpy.io.data import Standardizer
 from nn_numpy.io.model_io import save_model
-from tests.helpers import COLUMNS, GOOD, as_format_2, trained_model
+from nn_numpy.network import init_params
+from tests.helpers import BASIC, XY_LABEL
+from tests.helpers_check import GOOD
+from tests.helpers_models import COLUMNS, as_format_2, trained_model
 
 REQUIRE_TORCH = os.environ.get("NN_NUMPY_REQUIRE_TORCH", "") not in ("", "0")
 
@@ -135,3 +141,19 @@ def split_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     from nn_numpy.training import fast_trainer
 
     monkeypatch.setattr(fast_trainer, "MIN_EXAMPLES_PER_THREAD", 1)
+
+
+# The output-path tests' (tests/test_output_paths_*.py) data file and model to predict with.
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A private copy of the basic dataset, so a test can prove it was not overwritten."""
+    return Path(shutil.copy(BASIC, tmp_path / "data.csv"))
+
+
+@pytest.fixture
+def model(tmp_path: Path) -> Path:
+    path = tmp_path / "model.npz"
+    save_model(path, init_params(2, 3, 0), Standardizer.identity(2), np.float64, XY_LABEL)
+    return path

@@ -1,5 +1,8 @@
 """Helpers shared by several test files: import them as ``from tests.helpers import ...``.
 
+Two topics have their own module beside this one: ``tests/helpers_models.py`` (saved model
+files) and ``tests/helpers_check.py`` (nn-numpy-check's user implementations and runner).
+
 ``tests`` is found through pytest's ``pythonpath = ["."]``, so this works in both import modes
 (``prepend`` and ``importlib``, the configured one); test files never import one another. Fixtures
 built on these live in ``tests/conftest.py``.
@@ -10,7 +13,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +20,9 @@ import numpy as np
 import pytest
 
 from nn_numpy import Params, backward, compute_cost, forward, init_params, predict, train
-from nn_numpy.cli import check as check_cli
 from nn_numpy.cli.train import main
 from nn_numpy.io.columns import Columns
 from nn_numpy.io.data import Standardizer, load_table, split_xy, train_test_split
-from nn_numpy.io.model_io import ModelFileError, load_model
 from nn_numpy.records import grad_names
 
 ROOT = Path(__file__).parents[1]
@@ -65,6 +65,14 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
         code = exc.code if isinstance(exc.code, int) else 1
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def train_fails(argv: list[str], capsys: pytest.CaptureFixture[str], status: int = 2) -> str:
+    """run_cli(argv) fails with ``status`` and one line on stderr; that line."""
+    code, _, err = run_cli(argv, capsys)
+    assert code == status
+    assert err.count("\n") == 1 and err.startswith("nn-numpy-train: error: "), err
+    return err
 
 
 def readable_run(
@@ -117,6 +125,11 @@ def reference(
     }
 
 
+def read_metrics(path: Path) -> dict[str, Any]:
+    """The metrics file nn-numpy-train wrote (--metrics-json)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 # the fast Trainer's tests: data, parameters and the readable gradients
 
 GRAD_NAMES = ("dW1", "db1", "dW2", "db2")
@@ -158,157 +171,6 @@ def deep_params(
     rng = np.random.default_rng(seed + 1)
     arrays = {k: v if k[0] == "W" else bias * rng.standard_normal(v.shape) for k, v in p.items()}
     return Params(**arrays, activation=activation)
-
-
-# model files: a trained model, and reading, rewriting and failing to load its entries
-
-COLUMNS = Columns(("x1", "x2", "x3"), "label")
-
-
-def trained_model(dtype: type[np.floating]) -> tuple[Params, Standardizer, np.ndarray]:
-    """A briefly trained 3-feature model in ``dtype`` and raw data far from zero mean, unit std."""
-    rng = np.random.default_rng(7)
-    X_raw = rng.normal(loc=[[50.0], [-3.0], [0.01]], scale=[[10.0], [0.5], [0.002]], size=(3, 64))
-    standardizer = Standardizer.fit(X_raw)
-    X = standardizer.transform(X_raw).astype(dtype)
-    Y = (X[0] + X[1] * X[2] > 0).astype(dtype).reshape(1, -1)
-    params, _ = train(X, Y, init_params(3, 5, seed=1, dtype=dtype), learning_rate=0.5, epochs=50)
-    return params, standardizer, X_raw
-
-
-def model_arrays(path: Path) -> dict[str, np.ndarray]:
-    with np.load(path, allow_pickle=False) as z:
-        return {k: z[k] for k in z.files}
-
-
-def rewrite_model(path: Path, **changes: np.ndarray | None) -> None:
-    """Rewrite a model file with some entries replaced (or removed, for None)."""
-    arrays = model_arrays(path)
-    for k, v in changes.items():
-        if v is None:
-            del arrays[k]
-        else:
-            arrays[k] = v
-    with open(path, "wb") as f:
-        np.savez(f, **arrays)  # type: ignore[arg-type]
-
-
-def as_format_2(path: Path) -> None:
-    """Rewrite a saved one-ReLU-layer model in format 2's documented layout (model_io's
-    docstring): ``hidden_size`` in place of ``layer_sizes`` and ``activation``."""
-    arrays = model_arrays(path)
-    sizes = [int(n) for n in arrays.pop("layer_sizes")]
-    assert len(sizes) == 3 and str(arrays.pop("activation")) == "relu"
-    rewrite_model(path, layer_sizes=None, activation=None, hidden_size=np.array(sizes[1]),
-                  format_version=np.array(2))  # fmt: skip
-
-
-def load_error(path: Path) -> str:
-    with pytest.raises(ModelFileError) as info:
-        load_model(path)
-    message = str(info.value)
-    assert "\n" not in message
-    assert str(path) in message
-    return message
-
-
-# nn-numpy-check: a correct user implementation (with deliberately broken functions beside it)
-
-GOOD = """
-import numpy as np
-
-def gradients(W1, b1, W2, b2, X, Y):
-    m = X.shape[1]
-    Z1 = W1 @ X + b1
-    A1 = np.maximum(Z1, 0)
-    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
-    dZ2 = A2 - Y
-    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
-    return {"dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True),
-            "dW2": dZ2 @ A1.T / m, "db2": dZ2.mean(axis=1, keepdims=True)}
-
-def no_mask(W1, b1, W2, b2, X, Y):
-    g = gradients(W1, b1, W2, b2, X, Y)
-    m = X.shape[1]
-    A1 = np.maximum(W1 @ X + b1, 0)
-    dZ1 = W2.T @ (1 / (1 + np.exp(-(W2 @ A1 + b2))) - Y)
-    return {**g, "dW1": dZ1 @ X.T / m, "db1": dZ1.mean(axis=1, keepdims=True)}
-
-def raises(W1, b1, W2, b2, X, Y):
-    return helper(X)
-
-def helper(X):
-    return X @ X  # ValueError: (n_x, m) @ (n_x, m)
-
-def lower_case(W1, b1, W2, b2, X, Y):
-    return {k.lower(): v for k, v in gradients(W1, b1, W2, b2, X, Y).items()}
-
-def three_arguments(params, X, Y):
-    return {}
-
-def missing_db2(W1, b1, W2, b2, X, Y):
-    return {k: v for k, v in gradients(W1, b1, W2, b2, X, Y).items() if k != "db2"}
-
-def returns_none(W1, b1, W2, b2, X, Y):
-    return None
-
-def text_value(W1, b1, W2, b2, X, Y):
-    return {**gradients(W1, b1, W2, b2, X, Y), "dW2": "zero"}
-
-def bad_shape(W1, b1, W2, b2, X, Y):
-    return {**gradients(W1, b1, W2, b2, X, Y), "dW2": np.zeros((3, 3))}
-
-not_a_function = 3
-"""
-
-
-# the red-team corpus: one correct implementation to edit mistakes into, and its runner
-
-BASE = """\
-import numpy as np
-
-def gradients(W1, b1, W2, b2, X, Y):
-    m = X.shape[1]
-    Z1 = W1 @ X + b1
-    A1 = np.maximum(0, Z1)
-    Z2 = W2 @ A1 + b2
-    A2 = 1 / (1 + np.exp(-Z2))
-    dZ2 = A2 - Y
-    dW2 = dZ2 @ A1.T / m
-    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
-    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
-    dW1 = dZ1 @ X.T / m
-    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
-    J = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))
-    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dZ1": dZ1, "dZ2": dZ2, "J": J}
-"""
-ONLY_GRADIENTS = ('"dZ1": dZ1, "dZ2": dZ2, "J": J', '"_": 0')
-
-
-def run_user_code(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    source: str,
-    function: str = "gradients",
-) -> tuple[int, str, str, dict[str, Any] | None]:
-    """Write ``source`` to a path with spaces, run the command on it; (exit, out, err, JSON)."""
-    monkeypatch.setattr(sys, "path", list(sys.path))  # the command adds the file's directory
-    path = tmp_path / "my code" / "my nn.py"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(source, encoding="utf-8")
-    result = tmp_path / "result.json"
-    code = check_cli.main(["--no-torch", "--json", str(result), f"{path}:{function}"])
-    out, err = capsys.readouterr()
-    return code, out, err, json.loads(result.read_text()) if result.exists() else None
-
-
-def edited(edits: list[tuple[str, str]], only_gradients: bool) -> str:
-    source = BASE
-    for old, new in [*edits, *([ONLY_GRADIENTS] if only_gradients else [])]:
-        assert old in source, old
-        source = source.replace(old, new)
-    return source
 
 
 # --------------------------------------------------------------------------- signals

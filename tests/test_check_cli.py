@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nn_numpy.cli import check as cli
-from tests.helpers import GOOD
+from tests.helpers_check import GOOD
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

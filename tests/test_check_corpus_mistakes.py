@@ -4,7 +4,8 @@ nn-numpy-check must give -- exit status, the quantities that fail, the words of 
 The wrong ones are one correct implementation (``BASE``, the README's dict style without the
 dict) with one or two classic mistakes edited in, each run twice: returning dZ1, dZ2 and J, and
 returning only the four gradients (then the diagnosis must find the mistake upstream by itself).
-Correct implementations in other styles are in test_check_corpus_correct.py; usage errors here.
+Correct implementations in other styles are in test_check_corpus_correct_*.py, usage errors in
+test_check_corpus_unusable.py.
 Every check runs through the command (``cli.main``, no torch: the NumPy-only install).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import edited, run_user_code
+from tests.helpers_check import edited, run_user_code
 
 UP1, UP2 = "computed from a wrong dZ1: ", "computed from a wrong dZ2: "
 # name: (edits to BASE, {quantity: diagnosis words when dZ1, dZ2, J are returned},

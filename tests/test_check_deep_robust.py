@@ -13,7 +13,7 @@ from nn_numpy.check.deep import check_network
 from nn_numpy.cli import check as cli
 from tests import deep_misbehaving as misbehaving
 from tests import deep_users as users
-from tests.helpers import GOOD
+from tests.helpers_check import GOOD
 
 USERS = Path(users.__file__).resolve()
 MISBEHAVING = Path(misbehaving.__file__).resolve()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nn_numpy.cli import check as check_cli
-from tests.helpers import GOOD  # a correct user implementation, shared
+from tests.helpers_check import GOOD  # a correct user implementation, shared
 
 RESULTS = {
     "dict whose __getitem__ raises KeyError": """

@@ -20,7 +20,7 @@ from nn_numpy.cli import predict as predict_cli
 from nn_numpy.cli import train as train_cli
 from nn_numpy.cli._outputs import format_cost
 from nn_numpy.io.resources import ResourceError, require_memory
-from tests.helpers import GOOD
+from tests.helpers_check import GOOD
 
 ROOT = Path(__file__).parents[1]
 BASIC = str(ROOT / "data" / "basic_dataset.csv")

@@ -14,7 +14,7 @@ from numpy.lib import format as npy
 from nn_numpy.io.data import Standardizer
 from nn_numpy.io.model_io import MAX_HIDDEN_LAYERS, load_model, save_model
 from nn_numpy.network import Params, init_params, predict_proba, train
-from tests.helpers import COLUMNS, as_format_2, load_error, model_arrays, rewrite_model
+from tests.helpers_models import COLUMNS, as_format_2, load_error, model_arrays, rewrite_model
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning is a failure here
 

@@ -18,7 +18,7 @@ from nn_numpy.io.model_io import (
     save_model,
 )
 from nn_numpy.network import Params, init_params, predict_proba
-from tests.helpers import COLUMNS, load_error, model_arrays, rewrite_model, trained_model
+from tests.helpers_models import COLUMNS, load_error, model_arrays, rewrite_model, trained_model
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -18,7 +18,7 @@ from numpy.lib import format as npy
 
 from nn_numpy.cli.predict import main as predict_main
 from nn_numpy.io.model_io import ModelFileError, PredictionError, load_model, save_model
-from tests.helpers import COLUMNS, load_error, model_arrays, rewrite_model, trained_model
+from tests.helpers_models import COLUMNS, load_error, model_arrays, rewrite_model, trained_model
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning is a failure here
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from nn_numpy.cli import check as check_cli
-from tests.helpers import GOOD  # a correct user implementation, shared
+from tests.helpers_check import GOOD  # a correct user implementation, shared
 
 ADAPTER = "from impl import gradients\n"
 INSTANCE = "from impl import gradients\n\nclass G:\n    def __call__(self, *a):\n" \

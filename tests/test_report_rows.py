@@ -3,7 +3,7 @@
 A gradient off by a factor (1 + 1e-6) must show up in the report's row as a relative error of
 1e-6 for an ordinary network, not the smaller term-scaled error meant for saturated networks,
 and as the term-scaled error in the saturated column for a saturated one. (``errors`` itself
-rejecting a wrong gradient: tests/test_check_measures.py.)
+rejecting a wrong gradient: tests/test_check_measures_reject_wrong.py.)
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What nn-numpy-train reports is what the readable network computes for the same arguments.
 
-The numbers are recomputed through ``network.train`` (``test_train_cli.reference``), so a --seed
+The numbers are recomputed through ``network.train`` (``tests.helpers.reference``), so a --seed
 that reaches the split but not the initial weights is caught. (The accuracy lines and their
 denominators: tests/test_reported_numbers.py.)
 """

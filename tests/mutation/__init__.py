@@ -4,7 +4,7 @@
 in a temporary copy of the repository, and runs the tests that should notice. Two sources of
 mutants:
 
-* ``catalogue.py``: hand-written domain mutants, the bugs people make implementing this
+* ``catalogue/``: hand-written domain mutants, the bugs people make implementing this
   derivation (a dropped 1/m, a mask on the wrong layer, a chunk off by one, a data leak, ...).
   Each is an exact (file, original snippet, replacement) edit; a snippet that is not found once
   is an error, so code drift cannot silently shrink the catalogue.

@@ -49,7 +49,7 @@ def mutated_text(text: str, mutant: Mutant) -> str:
         found = "not found" if count == 0 else f"found {count} times"
         raise CatalogueError(
             f"{mutant.id}: snippet {mutant.original!r} {found} in {mutant.path}; "
-            "update the entry in tests/mutation/catalogue.py to the code as it is now"
+            "update the entry in tests/mutation/catalogue/ to the code as it is now"
         )
     if mutant.original == mutant.replacement:
         raise CatalogueError(f"{mutant.id}: the replacement equals the original")

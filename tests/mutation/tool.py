@@ -47,7 +47,8 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_autograd_formulas.py",
         "tests/test_autograd_properties.py",
         "tests/test_autograd_edge_cases.py",
-        "tests/test_check_measures.py",
+        "tests/test_check_measures_reject_wrong.py",
+        "tests/test_check_measures_values.py",
         "tests/test_model_io.py",
         "tests/test_seed_errata.py",
         "tests/test_trainer.py",
@@ -65,7 +66,8 @@ GROUPS: dict[str, list[str]] = {
     ],
     # the measuring code (moved here from reference/): relative_error, term_scaled_error, ...
     "nn_numpy/check/measures.py": [
-        "tests/test_check_measures.py",
+        "tests/test_check_measures_reject_wrong.py",
+        "tests/test_check_measures_values.py",
         "tests/test_check_gradients_correct.py",
         "tests/test_check_diagnosis.py",
         "tests/test_report_rows.py",
@@ -74,7 +76,8 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_finite_difference_stencils.py",
         "tests/test_finite_differences.py",
         "tests/test_autograd_formulas.py",
-        "tests/test_check_measures.py",
+        "tests/test_check_measures_reject_wrong.py",
+        "tests/test_check_measures_values.py",
         "tests/test_check_gradients_correct.py",
     ],
     # reference/, file by file (__main__.py only calls main:
@@ -83,14 +86,15 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_report_cli.py",
         "tests/test_autograd_report.py",
         "tests/test_check_readme.py",  # the README's report block: the layout, line by line
-        "tests/test_check_measures.py",  # render: a failing row
+        "tests/test_check_measures_reject_wrong.py",  # render: a failing row
     ],
     "reference/rows.py": [
         "tests/test_report_rows.py",
         "tests/test_report_cli.py",
         "tests/test_autograd_report.py",
         "tests/test_autograd_formulas.py",  # the sigma' and dL/da pieces
-        "tests/test_check_measures.py",
+        "tests/test_check_measures_reject_wrong.py",
+        "tests/test_check_measures_values.py",
         "tests/test_autograd_properties.py",
         "tests/test_autograd_edge_cases.py",
         "tests/test_seed_errata.py",
@@ -101,7 +105,8 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_report_rows.py",
         "tests/test_autograd_report.py",
         "tests/test_autograd_formulas.py",
-        "tests/test_check_measures.py",
+        "tests/test_check_measures_reject_wrong.py",
+        "tests/test_check_measures_values.py",
     ],
     "reference/torch_reference.py": [
         "tests/test_autograd_formulas.py",
@@ -115,22 +120,37 @@ GROUPS: dict[str, list[str]] = {
     # the checker's judging, contract and command, the reader, the memory estimate, the CLI
     # plumbing and the benchmark gates: each with the test files that reach it in-process
     "nn_numpy/check/api.py": [
-        "tests/test_check_judging.py",
+        "tests/test_check_judging_tolerance.py",
+        "tests/test_check_judging_shapes_and_values.py",
+        "tests/test_check_judging_refusals.py",
         "tests/test_check_gradients_correct.py",
         "tests/test_check_diagnosis.py",
-        "tests/test_check_contract.py",
+        "tests/test_check_contract_result.py",
+        "tests/test_check_contract_target.py",
     ],
     "nn_numpy/check/contract.py": [
-        "tests/test_check_contract.py",
-        "tests/test_check_judging.py",
+        "tests/test_check_contract_result.py",
+        "tests/test_check_contract_target.py",
+        "tests/test_check_judging_tolerance.py",
+        "tests/test_check_judging_shapes_and_values.py",
+        "tests/test_check_judging_refusals.py",
         "tests/test_check_cli.py",
     ],
-    "nn_numpy/check/target.py": ["tests/test_check_contract.py", "tests/test_check_cli.py"],
-    "nn_numpy/cli/check.py": ["tests/test_check_contract.py", "tests/test_check_cli.py"],
+    "nn_numpy/check/target.py": [
+        "tests/test_check_contract_result.py",
+        "tests/test_check_contract_target.py",
+        "tests/test_check_cli.py",
+    ],
+    "nn_numpy/cli/check.py": [
+        "tests/test_check_contract_result.py",
+        "tests/test_check_contract_target.py",
+        "tests/test_check_cli.py",
+    ],
     "nn_numpy/io/reader.py": [
         "tests/test_reader_limits.py",
         "tests/test_data.py",
-        "tests/test_hostile_inputs.py",
+        "tests/test_hostile_inputs_files.py",
+        "tests/test_hostile_inputs_values.py",
         "tests/test_column_matching.py",
     ],
     "nn_numpy/io/columns.py": [
@@ -144,7 +164,10 @@ GROUPS: dict[str, list[str]] = {
         "tests/test_resource_limits.py",
     ],
     "nn_numpy/cli/_errors.py": [
-        "tests/test_cli_plumbing.py",
+        "tests/test_cli_plumbing_signals.py",
+        "tests/test_cli_plumbing_exit_statuses.py",
+        "tests/test_cli_plumbing_standard_streams.py",
+        "tests/test_cli_plumbing_symlinked_dirs.py",
         "tests/test_cli_errors_policy.py",
         "tests/test_train_cli_errors.py",
     ],
