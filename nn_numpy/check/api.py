@@ -182,26 +182,30 @@ def _judge(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]
     dZ2 and dZ1 are per example (dL/dZ); a dZ equal to dJ/dZ = dZ / m on every case is the other
     common convention (the 1/m then moves out of dW and db), not a mistake: it passes, with a note.
     """
-    row = _judge_against(q, per_case, tol, per_example=True)
+    judged = [(case.name, c.correct, c.m, user) for case, c, user in per_case]
+    row = judge_against(q, judged, tol, per_example=True)
     if row.ok or q not in ("dZ2", "dZ1"):
         return row
-    batch = _judge_against(q, per_case, tol, per_example=False)
+    batch = judge_against(q, judged, tol, per_example=False)
     if not batch.ok:
         return row
     batch.note = f"your {q} is dJ/d{q[1:]} = ({FORMULAS[q].split('= ')[1]}) / m; accepted"
     return batch
 
 
-def _judge_against(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]],
-                   tol: float, per_example: bool) -> Row:  # fmt: skip
+def judge_against(
+    q: str, judged: Iterable[tuple[str, Any, int, Any]], tol: float, per_example: bool
+) -> Row:
+    """Worst relative error of ``q`` over ``(case name, correct values, m, user's values)``, the
+    correct dZ divided by m unless ``per_example``; a value with no error to measure fails."""
     worst, ok = Worst(), True
-    for case, c, user in per_case:
-        expected = np.asarray(c.correct[q], dtype=np.float64) / (1 if per_example else c.m)
+    for name, correct, m, user in judged:
+        expected = np.asarray(correct[q], dtype=np.float64) / (1 if per_example else m)
         value = conform(user[q], expected.shape)
         if value is None or not np.all(np.isfinite(value)):  # no error to measure: say where
-            return Row(q, False, None, case.name, tol=tol)
+            return Row(q, False, None, name, tol=tol)
         err = relative_error(value, expected)
-        worst.update(err, case.name, worst_index(value, expected))
+        worst.update(err, name, worst_index(value, expected))
         ok = ok and err <= tol
     return Row(q, ok, worst.error, worst.case, worst.index, tol=tol)
 

@@ -16,18 +16,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn_numpy.check.api import conform, refuse_randomness, tolerance, widest
+from nn_numpy.check.api import judge_against, refuse_randomness, tolerance, widest
 from nn_numpy.check.cases import KINK_MARGIN, Case
 from nn_numpy.check.deep_cases import DEPTHS, deep_cases
 from nn_numpy.check.deep_contract import call_params
 from nn_numpy.check.deep_diagnose import NEAR, diagnose_layers, unmatched
 from nn_numpy.check.deep_variants import NAMES, Net
 from nn_numpy.check.measures import (
-    Worst,
     error_scales,
     relative_error,
     term_scaled_error,
-    worst_index,
 )
 from nn_numpy.check.oracles import (
     BOUND_AUTOGRAD,
@@ -237,28 +235,13 @@ def _shift_down(user: User, L: int) -> User:
 def _judge(q: str, cases: list[Case], nets: list[Net], users: list[User], tol: float) -> Row:
     """Worst relative error of ``q`` over the cases that have it; dZ and dA per example, or
     (accepted with a note) divided by m on every case."""
-    row = _judge_against(q, cases, nets, users, tol, per_example=True)
+    triples = zip(cases, nets, users, strict=True)
+    judged = [(case.name, n.correct, n.m, user) for case, n, user in triples if q in n.correct]
+    row = judge_against(q, judged, tol, per_example=True)
     if row.ok or q[:2] not in ("dZ", "dA"):
         return row
-    batch = _judge_against(q, cases, nets, users, tol, per_example=False)
+    batch = judge_against(q, judged, tol, per_example=False)
     if not batch.ok:
         return row
     batch.note = f"your {q} is dJ/d{q[1:]} (divided by m); accepted"
     return batch
-
-
-def _judge_against(
-    q: str, cases: list[Case], nets: list[Net], users: list[User], tol: float, per_example: bool
-) -> Row:
-    worst, ok = Worst(), True
-    for case, n, user in zip(cases, nets, users, strict=True):
-        if q not in n.correct:
-            continue
-        expected = np.asarray(n.correct[q], dtype=np.float64) / (1 if per_example else n.m)
-        value = conform(user[q], expected.shape)
-        if value is None or not np.all(np.isfinite(value)):  # no error to measure: say where
-            return Row(q, False, None, case.name, tol=tol)
-        err = relative_error(value, expected)
-        worst.update(err, case.name, worst_index(value, expected))
-        ok = ok and err <= tol
-    return Row(q, ok, worst.error, worst.case, worst.index, tol=tol)
