@@ -210,26 +210,36 @@ def jax_step(problem: DeepProblem) -> Step:
     return run, current
 
 
-def sklearn_step(problem: DeepProblem) -> Step:
-    """MLPClassifier doing exactly one full-batch gradient-descent step per partial_fit call."""
-    if not HAVE_SKLEARN:
-        pytest.skip("scikit-learn not installed")
+def full_batch_mlp(
+    hidden_sizes: tuple[int, ...], X: np.ndarray, y: np.ndarray, learning_rate: float
+) -> Any:
+    """An MLPClassifier whose partial_fit(X, y) is one plain full-batch gradient-descent step:
+    ReLU, SGD at ``learning_rate`` with no momentum, no L2 term, one batch of every example, in
+    order. Built by one partial_fit call; the caller replaces its weights with the problem's."""
     from sklearn.neural_network import MLPClassifier
 
-    X, y, L = problem.X.T.copy(), problem.Y.ravel().astype(int), problem.params.L
     model = MLPClassifier(
-        hidden_layer_sizes=problem.sizes[1:-1],
+        hidden_layer_sizes=hidden_sizes,
         activation="relu",
         solver="sgd",
         learning_rate="constant",
-        learning_rate_init=LEARNING_RATE,
+        learning_rate_init=learning_rate,
         momentum=0.0,
         nesterovs_momentum=False,
         alpha=0.0,
         batch_size=X.shape[0],
         shuffle=False,
     )
-    model.partial_fit(X, y, classes=[0, 1])  # builds the layers; the weights are replaced below
+    model.partial_fit(X, y, classes=[0, 1])
+    return model
+
+
+def sklearn_step(problem: DeepProblem) -> Step:
+    """MLPClassifier doing exactly one full-batch gradient-descent step per partial_fit call."""
+    if not HAVE_SKLEARN:
+        pytest.skip("scikit-learn not installed")
+    X, y, L = problem.X.T.copy(), problem.Y.ravel().astype(int), problem.params.L
+    model = full_batch_mlp(problem.sizes[1:-1], X, y, LEARNING_RATE)
     p = problem.params
     model.coefs_ = [p[f"W{l}"].T.copy() for l in range(1, L + 1)]
     model.intercepts_ = [p[f"b{l}"].ravel().copy() for l in range(1, L + 1)]

@@ -1,7 +1,10 @@
 """The contenders of one training step on data/large_dataset.csv (n_x = 2, m = 2000, n_h = 5),
 shared by benchmarks/test_training_step_stages.py and benchmarks/test_training_step_whole.py.
 
-The contenders, side by side in each group (one per stage and dtype):
+The contenders, side by side in each group (one per stage and dtype); pytest-benchmark prints
+each time with its ratio to the fastest in parentheses, so every comparison comes from one run.
+Before timing, each contender's result is checked against the readable one, so a fast wrong
+implementation cannot appear in the table.
 
 * readable: nn_numpy.forward / compute_cost / backward / update_params, as the README teaches.
 * trainer:  nn_numpy.Trainer, the allocation-free fused pass (it has no separate backward).

@@ -2,10 +2,8 @@
 contender: the forward pass and cost, the backward pass alone, the gradients (forward +
 backward). The whole step is in test_training_step_whole.py.
 
-Groups (one per stage and dtype) put the contenders (benchmarks/step_contenders.py) side by
-side; pytest-benchmark prints each time with its ratio to the fastest in parentheses, so every
-comparison comes from one run. Before timing, each contender's result is checked against the
-readable one, so a fast wrong implementation cannot appear in the table.
+The contenders and how a group compares them (in one run, each result checked against the
+readable one before timing): benchmarks/step_contenders.py.
 """
 
 from __future__ import annotations

@@ -2,10 +2,7 @@
 m = 2000, n_h = 5), every contender and the machine's arithmetic floor; the benchmark gates
 (benchmarks/conftest.py) compare these. The stages alone are in test_training_step_stages.py.
 
-Groups (one per stage and dtype) put the contenders (benchmarks/step_contenders.py) side by
-side; pytest-benchmark prints each time with its ratio to the fastest in parentheses, so every
-comparison comes from one run. Before timing, each contender's result is checked against the
-readable one, so a fast wrong implementation cannot appear in the table.
+Contenders, groups and the correctness check before timing: benchmarks/step_contenders.py.
 """
 
 from __future__ import annotations
@@ -15,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.deep_contenders import full_batch_mlp
 from benchmarks.machine import record_vector_bits
 from benchmarks.step_contenders import (
     DTYPES,
@@ -43,22 +41,8 @@ def sklearn_model(problem: Problem) -> tuple[Any, Callable[[], Any], Callable[[]
     """MLPClassifier doing exactly one full-batch gradient-descent step per partial_fit call."""
     if not HAVE_SKLEARN:
         pytest.skip("scikit-learn not installed")
-    from sklearn.neural_network import MLPClassifier
-
     X, y = problem.X.T.copy(), problem.Y.ravel().astype(int)
-    model = MLPClassifier(
-        hidden_layer_sizes=(N_H,),
-        activation="relu",
-        solver="sgd",
-        learning_rate="constant",
-        learning_rate_init=LEARNING_RATE,
-        momentum=0.0,
-        nesterovs_momentum=False,
-        alpha=0.0,
-        batch_size=X.shape[0],
-        shuffle=False,
-    )
-    model.partial_fit(X, y, classes=[0, 1])  # builds the layers; the weights are replaced below
+    model = full_batch_mlp((N_H,), X, y, LEARNING_RATE)  # its weights are replaced below
     p = problem.params
     model.coefs_ = [p.W1.T.copy(), p.W2.T.copy()]
     model.intercepts_ = [p.b1.ravel().copy(), p.b2.ravel().copy()]

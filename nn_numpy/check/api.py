@@ -183,13 +183,21 @@ def _judge(q: str, per_case: list[tuple[Case, Context, dict[str, NDArray[Any]]]]
     common convention (the 1/m then moves out of dW and db), not a mistake: it passes, with a note.
     """
     judged = [(case.name, c.correct, c.m, user) for case, c, user in per_case]
+    note = f"your {q} is dJ/d{q[1:]} = ({FORMULAS[q].split('= ')[1]}) / m; accepted"
+    return judge(q, judged, tol, note if q in ("dZ2", "dZ1") else None)
+
+
+def judge(q: str, judged: list[tuple[str, Any, int, Any]], tol: float, batch_note: str | None
+          ) -> Row:  # fmt: skip
+    """``judge_against`` per example; failing that, where ``batch_note`` is given (a dZ or dA),
+    divided by m on every case: the dJ/dZ convention, accepted with that note."""
     row = judge_against(q, judged, tol, per_example=True)
-    if row.ok or q not in ("dZ2", "dZ1"):
+    if row.ok or batch_note is None:
         return row
     batch = judge_against(q, judged, tol, per_example=False)
     if not batch.ok:
         return row
-    batch.note = f"your {q} is dJ/d{q[1:]} = ({FORMULAS[q].split('= ')[1]}) / m; accepted"
+    batch.note = batch_note
     return batch
 
 

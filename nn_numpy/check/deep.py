@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn_numpy.check.api import judge_against, refuse_randomness, tolerance, widest
+from nn_numpy.check.api import judge, refuse_randomness, tolerance, widest
 from nn_numpy.check.cases import KINK_MARGIN, Case
 from nn_numpy.check.deep_cases import DEPTHS, deep_cases
 from nn_numpy.check.deep_contract import call_params
@@ -237,11 +237,5 @@ def _judge(q: str, cases: list[Case], nets: list[Net], users: list[User], tol: f
     (accepted with a note) divided by m on every case."""
     triples = zip(cases, nets, users, strict=True)
     judged = [(case.name, n.correct, n.m, user) for case, n, user in triples if q in n.correct]
-    row = judge_against(q, judged, tol, per_example=True)
-    if row.ok or q[:2] not in ("dZ", "dA"):
-        return row
-    batch = judge_against(q, judged, tol, per_example=False)
-    if not batch.ok:
-        return row
-    batch.note = f"your {q} is dJ/d{q[1:]} (divided by m); accepted"
-    return batch
+    note = f"your {q} is dJ/d{q[1:]} (divided by m); accepted"
+    return judge(q, judged, tol, note if q[:2] in ("dZ", "dA") else None)
