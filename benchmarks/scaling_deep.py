@@ -196,18 +196,30 @@ def measure(cfg: dict[str, Any], command: str) -> dict[str, Any]:
     return {"command": command, "machine": info, "config": cfg, "results": list(best.values())}
 
 
+NAMES = {"gemm": "GEMM floor", "layered": "LayeredTrainer", "readable": "readable",
+         "torch": "torch", "jax": "JAX jit"}  # fmt: skip
+
+
 def table(results: dict[str, Any]) -> str:
-    """µs per step: one line per network and thread count, one column per contender."""
-    names = list(dict.fromkeys(r["contender"] for r in results["results"]))
-    head = "| hidden | threads | " + " | ".join(names) + " |"
-    lines = [head, "|---|---:|" + "---:|" * len(names)]
-    cells: dict[tuple[str, int], dict[str, float]] = {}
-    for r in results["results"]:
-        key = ("-".join(map(str, r["hidden"])), r["threads"])
-        cells.setdefault(key, {})[r["contender"]] = r["seconds"] * 1e6
-    for (hidden, threads), row in cells.items():
-        values = [f"{row[n]:,.1f}" if n in row else "n/a" for n in names]
-        lines.append(f"| {hidden} | {threads} | " + " | ".join(values) + " |")
+    """Markdown: one line per network (layer sizes), per thread count one column per contender,
+    µs per step and, in parentheses, the ratio to the GEMM floor at the same thread count."""
+    cfg = results["config"]
+    names = [n for n in NAMES if any(r["contender"] == n for r in results["results"])]
+    cells = {(tuple(r["hidden"]), r["threads"], r["contender"]): r["seconds"] * 1e6
+             for r in results["results"]}  # fmt: skip
+    columns = [(t, n) for t in cfg["threads"] for n in names]
+    head = " | ".join(f"{NAMES[n]}, {t} thread{'s' if t > 1 else ''}" for t, n in columns)
+    lines = [f"| layers | {head} |", "|---|" + "---:|" * len(columns)]
+    for hidden in networks(cfg):
+        values = []
+        for t, n in columns:
+            us, floor = cells.get((hidden, t, n)), cells.get((hidden, t, "gemm"))
+            if us is None or floor is None:
+                values.append("n/a")
+            else:
+                values.append(f"{us:,.0f}" if n == "gemm" else f"{us:,.0f} ({us / floor:.2f}x)")
+        sizes = "-".join(map(str, (cfg["n_x"], *hidden, 1)))
+        lines.append(f"| {sizes} | " + " | ".join(values) + " |")
     return "\n".join(lines)
 
 

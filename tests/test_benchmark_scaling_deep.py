@@ -22,6 +22,7 @@ from benchmarks.scaling_deep import (
     contenders,
     main,
     networks,
+    table,
 )
 from benchmarks.scaling_deep import config as sweep_config
 from benchmarks.scaling_plot import figure
@@ -126,3 +127,16 @@ def test_the_figure_has_a_panel_per_sweep_and_a_line_per_contender_and_thread_co
     for ax in axes:
         assert len(ax.get_lines()) == 2 * len(contenders_recorded)
         assert all(len(line.get_xdata()) >= len(DEPTHS) for line in ax.get_lines())
+
+
+def test_the_performance_page_shows_the_recorded_table_with_its_machine_and_load() -> None:
+    results = json.loads(RECORDED.read_text(encoding="utf-8"))
+    page = (RECORDED.parents[2] / "docs" / "performance.md").read_text(encoding="utf-8")
+    section = page[page.index("## Depth and width") :]
+    assert table(results) in section
+    machine, load = results["machine"], results["machine"]["load_average"]
+    flags = " ".join(f"{f}={'yes' if on else 'no'}" for f, on in machine["cpu"]["flags"].items())
+    assert f"{machine['cpu']['model']} ({flags};" in section
+    assert f"load average {min(load):.1f}-{max(load):.1f}" in section
+    assert f"numpy {machine['versions']['numpy']}" in section
+    assert results["command"].split(" --plot")[0] in section
