@@ -6,9 +6,13 @@ it from a recorded results file without measuring anything.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
+
+# the run the documentation shows (docs/performance.md, examples/plot_scaling.py)
+RECORDED = Path(__file__).resolve().parent / "results" / "scaling_deep.json"
 
 STYLE = {  # contender: (label, marker, colour)
     "gemm": ("GEMM floor (np.dot alone)", "s", "black"),

@@ -12,22 +12,19 @@ Nothing is measured while the documentation builds: the figure is drawn from a r
 recorded by ``python -m benchmarks.scaling_deep --json benchmarks/results/scaling_deep.json`` and
 committed with the code; the command, the CPU, its flags, the threads each library ran on and the
 versions printed below are read from that file. It was recorded on a 2-core machine **shared
-with other jobs**: the load average (also in the figure's title) was above 1 for part of the run,
+with other jobs**: the load average (printed below and in the figure's title) stayed above 1,
 and a two-thread step waits whenever its second thread is descheduled, so the dashed lines are
 upper bounds, and 2 threads were often slower than 1 here. Trust the ratios at one thread more
 than the absolute times.
 """
 
 import json
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # benchmarks/ is part of the repository, not of the package
+# benchmarks/ is part of the repository, not of the package: outside the documentation build,
+# run this from a checkout with `PYTHONPATH=. python examples/plot_scaling.py`.
+from benchmarks.scaling_plot import RECORDED, figure, machine_line, times
 
-from benchmarks.scaling_plot import figure, machine_line, times  # noqa: E402
-
-results = json.loads((ROOT / "benchmarks/results/scaling_deep.json").read_text(encoding="utf-8"))
+results = json.loads(RECORDED.read_text(encoding="utf-8"))
 machine = results["machine"]
 print("command:", results["command"])
 print("machine:", machine_line(results))

@@ -25,12 +25,11 @@ from benchmarks.scaling_deep import (
     table,
 )
 from benchmarks.scaling_deep import config as sweep_config
-from benchmarks.scaling_plot import figure
+from benchmarks.scaling_plot import RECORDED, figure
 from nn_numpy import backward, forward, update_params
 from nn_numpy.training import LayeredTrainer
 from tests.helpers import close
 
-RECORDED = Path(__file__).parents[1] / "benchmarks" / "results" / "scaling_deep.json"
 ALWAYS = {"gemm", "layered", "readable"}  # torch and jax only where installed
 
 
@@ -140,3 +139,11 @@ def test_the_performance_page_shows_the_recorded_table_with_its_machine_and_load
     assert f"load average {min(load):.1f}-{max(load):.1f}" in section
     assert f"numpy {machine['versions']['numpy']}" in section
     assert results["command"].split(" --plot")[0] in section
+
+
+def test_the_gallery_caption_says_what_the_recorded_file_holds() -> None:
+    results = json.loads(RECORDED.read_text(encoding="utf-8"))
+    caption = (RECORDED.parents[2] / "examples" / "plot_scaling.py").read_text(encoding="utf-8")
+    assert results["command"].split(" --plot")[0] in caption.replace("``", "")
+    if "stayed above 1" in caption:
+        assert min(results["machine"]["load_average"]) > 1
