@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks import scaling_deep
 from benchmarks.deep_contenders import HAVE_TORCH, LEARNING_RATE, DeepProblem
 from benchmarks.scaling_deep import (
     DEPTH_WIDTHS,
@@ -147,3 +148,44 @@ def test_the_gallery_caption_says_what_the_recorded_file_holds() -> None:
     assert results["command"].split(" --plot")[0] in caption.replace("``", "")
     if "stayed above 1" in caption:
         assert min(results["machine"]["load_average"]) > 1
+
+
+def test_the_worker_refuses_to_time_a_contender_whose_first_step_is_wrong(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def off_by_one_percent(problem: DeepProblem) -> dict[str, Any]:
+        wrong = LayeredTrainer(problem.X, problem.Y, problem.params, LEARNING_RATE * 1.01)
+        return {"layered": (wrong.step, lambda: wrong.params)}
+
+    monkeypatch.setattr(scaling_deep, "contenders", off_by_one_percent)
+    torch_threads = torch_num_threads()
+    try:
+        with pytest.raises(AssertionError, match="layered"):
+            scaling_deep.worker(sweep_config(True, 20, 1, [1]), 1)
+    finally:
+        torch_num_threads(torch_threads)
+
+
+def torch_num_threads(set_to: int | None = None) -> int | None:
+    """torch's thread count (None without torch), first set to ``set_to`` if given."""
+    if not HAVE_TORCH:
+        return None
+    import torch
+
+    if set_to is not None:
+        torch.set_num_threads(set_to)
+    return int(torch.get_num_threads())
+
+
+def test_the_one_thread_worker_runs_blas_on_one_thread_where_the_process_had_two() -> None:
+    from threadpoolctl import threadpool_limits
+
+    torch_threads = torch_num_threads()
+    try:
+        with threadpool_limits(limits=2):
+            if max(b["num_threads"] for b in scaling_deep.blas_threads()) < 2:
+                pytest.skip("this BLAS cannot run two threads here")
+            seen = scaling_deep.worker(sweep_config(True, 20, 1, [1]), 1)["seen"]
+    finally:
+        torch_num_threads(torch_threads)
+    assert seen["blas"] and all(b["num_threads"] == 1 for b in seen["blas"])

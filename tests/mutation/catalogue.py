@@ -309,6 +309,7 @@ TESTS: dict[str, list[str]] = {
     },
     _LIMITS: ["tests/test_check_deep.py", "tests/test_check_deep_robust.py"],
     _AUTOGRADER: ["tests/test_check_autograder.py"],
+    "benchmarks/scaling_deep.py": ["tests/test_benchmark_scaling_deep.py"],
 }
 
 
@@ -1310,5 +1311,17 @@ CATALOGUE: list[Mutant] = [
     _m("check-repeat-on-first-case", _CHECK_API,
        "return max(range(len(cases)), key=lambda i: entries(cases[i]))", "return 0",
        "dropout that keeps 99 % of units repeats by chance on the tiny first case and is judged"),
+    _m("scaling-first-step-unchecked", "benchmarks/scaling_deep.py",
+       "if current is not None:", "if False:",
+       "the scaling script times a contender whose step is wrong"),
+    _m("scaling-check-tolerance-loose", "benchmarks/scaling_deep.py",
+       "atol = tol * float(np.max(np.abs(want)))", "atol = 1e-6 * float(np.max(np.abs(want)))",
+       "a step 1e-9 off the readable one passes the scaling script's check"),
+    _m("scaling-threads-unlimited", "benchmarks/scaling_deep.py",
+       "threadpool_limits(limits=threads)", "threadpool_limits(limits=None)",
+       "the one-thread column runs on every core BLAS has"),
+    _m("scaling-network-dropped", "benchmarks/scaling_deep.py",
+       "return list(dict.fromkeys(nets))", "return list(dict.fromkeys(nets))[1:]",
+       "the sweep skips its first network"),
 ]
 # fmt: on
