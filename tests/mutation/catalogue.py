@@ -310,6 +310,7 @@ TESTS: dict[str, list[str]] = {
     _LIMITS: ["tests/test_check_deep.py", "tests/test_check_deep_robust.py"],
     _AUTOGRADER: ["tests/test_check_autograder.py"],
     "benchmarks/scaling_deep.py": ["tests/test_benchmark_scaling_deep.py"],
+    "benchmarks/bench_plot.py": ["tests/test_benchmark_bench_plot.py"],
 }
 
 
@@ -1323,5 +1324,11 @@ CATALOGUE: list[Mutant] = [
     _m("scaling-network-dropped", "benchmarks/scaling_deep.py",
        "return list(dict.fromkeys(nets))", "return list(dict.fromkeys(nets))[1:]",
        "the sweep skips its first network"),
+    _m("bench-plot-ratio-inverted", "benchmarks/bench_plot.py",
+       'seconds / best[shape, "gemm"]', 'best[shape, "gemm"] / seconds',
+       "the gallery's bars show the floor over each contender, not each contender over the floor"),
+    _m("bench-plot-other-groups-kept", "benchmarks/bench_plot.py",
+       'if {"shape", "dtype", "impl"} <= set(b.get("params") or {})', "if True",
+       "a benchmark of another group makes the summary fail instead of being left out"),
 ]
 # fmt: on
