@@ -163,6 +163,7 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
     machine_info["blas"] = blas_info()
     machine_info["versions"] = versions()
     machine_info["pins"] = pins()
+    machine_info["load_average"] = list(os.getloadavg())  # 1, 5, 15 min, as the run ends
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -92,10 +92,11 @@ def synthetic_data(sizes: tuple[int, ...], m: int) -> tuple[np.ndarray, np.ndarr
 
 
 class DeepProblem:
-    """One shape's data and ReLU initial weights in one dtype, and the readable step from them."""
+    """One shape's data and ReLU initial weights in one dtype, and the readable step from them;
+    ``shape`` is a name of SHAPES or (layer sizes, m)."""
 
-    def __init__(self, shape: str, dtype: str) -> None:
-        self.sizes, self.m = SHAPES[shape]
+    def __init__(self, shape: str | tuple[tuple[int, ...], int], dtype: str) -> None:
+        self.sizes, self.m = SHAPES[shape] if isinstance(shape, str) else shape
         X, Y = synthetic_data(self.sizes, self.m)
         self.dtype, self.X, self.Y = dtype, X.astype(dtype), Y.astype(dtype)
         hidden = self.sizes[1:-1]

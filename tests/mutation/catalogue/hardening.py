@@ -1,6 +1,7 @@
 """The domain mutants of the user's code and the process's limits: the checker's handling of
 their exceptions, signals and time limit, values kept alive in memory, huge views, cells and
-names; and the prediction blocks, the layered trainer's chunks, the checker's repeat call.
+names; the prediction blocks, the layered trainer's chunks, the checker's repeat call; and the
+depth scaling script and the gallery's benchmark summary.
 """
 
 from __future__ import annotations
@@ -112,5 +113,23 @@ MUTANTS: list[Mutant] = [
     _m("check-repeat-on-first-case", _CHECK_API,
        "return max(range(len(cases)), key=lambda i: entries(cases[i]))", "return 0",
        "dropout that keeps 99 % of units repeats by chance on the tiny first case and is judged"),
+    _m("scaling-first-step-unchecked", "benchmarks/scaling_deep.py",
+       "if current is not None:", "if False:",
+       "the scaling script times a contender whose step is wrong"),
+    _m("scaling-check-tolerance-loose", "benchmarks/scaling_deep.py",
+       "atol = tol * float(np.max(np.abs(want)))", "atol = 1e-6 * float(np.max(np.abs(want)))",
+       "a step 1e-9 off the readable one passes the scaling script's check"),
+    _m("scaling-threads-unlimited", "benchmarks/scaling_deep.py",
+       "threadpool_limits(limits=threads)", "threadpool_limits(limits=None)",
+       "the one-thread column runs on every core BLAS has"),
+    _m("scaling-network-dropped", "benchmarks/scaling_deep.py",
+       "return list(dict.fromkeys(nets))", "return list(dict.fromkeys(nets))[1:]",
+       "the sweep skips its first network"),
+    _m("bench-plot-ratio-inverted", "benchmarks/bench_plot.py",
+       'seconds / best[shape, "gemm"]', 'best[shape, "gemm"] / seconds',
+       "the gallery's bars show the floor over each contender, not each contender over the floor"),
+    _m("bench-plot-other-groups-kept", "benchmarks/bench_plot.py",
+       'if {"shape", "dtype", "impl"} <= set(b.get("params") or {})', "if True",
+       "a benchmark of another group makes the summary fail instead of being left out"),
 ]
 # fmt: on

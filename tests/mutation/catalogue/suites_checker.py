@@ -143,4 +143,6 @@ CHECKER_TESTS: dict[str, list[str]] = {
     },
     _LIMITS: ["tests/test_check_deep.py", "tests/test_check_deep_robust.py"],
     _AUTOGRADER: ["tests/test_check_autograder.py"],
+    "benchmarks/scaling_deep.py": ["tests/test_benchmark_scaling_deep.py"],
+    "benchmarks/bench_plot.py": ["tests/test_benchmark_bench_plot.py"],
 }
