@@ -248,7 +248,7 @@ def diagnose(
         if ds and ds[0].kind in ("follows", "formula") and not ds[0].also:
             d: Diagnosis | None = ds[0]
         else:
-            d = ([t for t in ds if _explains_all(t, found)] or ds or [None])[0]
+            d = next(iter([t for t in ds if _explains_all(t, found)] or ds), None)
         if d is None:
             out[q] = _shape_diagnosis(q, per_case, tol)
         elif d in twice:
