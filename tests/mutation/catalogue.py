@@ -309,6 +309,12 @@ TESTS: dict[str, list[str]] = {
     },
     _LIMITS: ["tests/test_check_deep.py", "tests/test_check_deep_robust.py"],
     _AUTOGRADER: ["tests/test_check_autograder.py"],
+    "nn_numpy/_runner.py": ["tests/test_signals_at_startup.py"],
+    "nn_numpy/__init__.py": ["tests/test_package_lazy.py", "tests/test_signals_at_startup.py"],
+    "nn_numpy/check/__init__.py": [
+        "tests/test_package_lazy.py",
+        "tests/test_signals_at_startup.py",
+    ],
 }
 
 
@@ -1310,5 +1316,25 @@ CATALOGUE: list[Mutant] = [
     _m("check-repeat-on-first-case", _CHECK_API,
        "return max(range(len(cases)), key=lambda i: entries(cases[i]))", "return 0",
        "dropout that keeps 99 % of units repeats by chance on the tiny first case and is judged"),
+    _m("runner-signals-set-after-import", "nn_numpy/_runner.py",
+       'install_early_handlers(f"nn-numpy-{name}")\n'
+       '    status: int = importlib.import_module(f"nn_numpy.cli.{name}").main()',
+       'module = importlib.import_module(f"nn_numpy.cli.{name}")\n'
+       '    install_early_handlers(f"nn-numpy-{name}")\n    status: int = module.main()',
+       "the signal handling set once the program is imported: Ctrl-C as NumPy loads, a traceback"),
+    _m("runner-signals-one-name", "nn_numpy/_runner.py",
+       'install_early_handlers(f"nn-numpy-{name}")', 'install_early_handlers("nn-numpy-train")',
+       "a signal during nn-numpy-check's imports says nn-numpy-train"),
+    _m("package-imports-eagerly", "nn_numpy/__init__.py",
+       "TYPE_CHECKING = False", "TYPE_CHECKING = True",
+       "import nn_numpy loads NumPy and the network at once, before a program can set its signals"),
+    _m("check-package-imports-eagerly", "nn_numpy/check/__init__.py",
+       "TYPE_CHECKING = False", "TYPE_CHECKING = True",
+       "python -m nn_numpy.check loads NumPy (the check package) before its signal handling"),
+    _m("package-import-sets-signals", "nn_numpy/__init__.py",
+       '__version__ = "0.1.0"\n',
+       '__version__ = "0.1.0"\n__import__("nn_numpy._signals").'
+       '_signals.install_early_handlers("nn-numpy-train")\n',
+       "importing the package as a library replaces the caller's signal handlers"),
 ]
 # fmt: on
