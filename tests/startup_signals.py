@@ -14,6 +14,8 @@ exec'd), and classified by its exit status and standard error:
 - ``trace``: anything else with more than one line on standard error (a traceback);
 - ``done``: the run had finished (exit 0) before the signal came.
 
+``--timeline`` sends no signal: a ``sitecustomize`` notes when ``site`` is done and when the
+first import after the program set its handling is made (medians, in ms after the start).
 It also times the interpreter alone (``python -c pass``, and with ``-S -I``) and each
 program's ``--help``, to compare the window with the parts of a start it cannot cover.
 """
@@ -35,16 +37,15 @@ from pathlib import Path
 from tests.helpers import GOOD
 
 ROOT = Path(__file__).parents[1]
-BIN = Path(sys.executable).parent
 DELAYS_MS = (0, 2, 5, 10, 15, 20, 30, 45, 60, 100)
 TRAIN = ["--data-path", "data.csv", "--epochs", "3"]
 PREDICT = ["--model", "model.npz", "--data-path", "data.csv"]
 CHECK = ["good.py:gradients", "--no-torch"]
 
 
-def commands() -> dict[str, list[str]]:
-    """Each program, as a console script and as ``python -m``."""
-    py = sys.executable
+def commands(py: str) -> dict[str, list[str]]:
+    """Each program, as a console script (beside ``py``) and as ``py -m``."""
+    BIN = Path(py).parent
     return {
         "nn-numpy-train": [str(BIN / "nn-numpy-train"), *TRAIN],
         "nn-numpy-predict": [str(BIN / "nn-numpy-predict"), *PREDICT],
@@ -61,12 +62,12 @@ def _defaults() -> None:
         signal.signal(s, signal.SIG_DFL)
 
 
-def prepare(workdir: Path) -> None:
+def prepare(workdir: Path, py: str) -> None:
     """The data, a model trained on it, and a correct gradients file for the checker."""
     shutil.copy(ROOT / "data" / "basic_dataset.csv", workdir / "data.csv")
     (workdir / "good.py").write_text(GOOD)
     subprocess.run(
-        [str(BIN / "nn-numpy-train"), *TRAIN, "--save-model", "model.npz"],
+        [str(Path(py).parent / "nn-numpy-train"), *TRAIN, "--save-model", "model.npz"],
         cwd=workdir,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -75,7 +76,7 @@ def prepare(workdir: Path) -> None:
 
 def classify(status: int, stderr: str, signum: int) -> str:
     lines = stderr.splitlines()
-    if "init_import_site" in stderr:
+    if "init_import_site" in stderr or "Error processing line" in stderr:  # site, a .pth
         return "site"
     if len(lines) > 1:
         return "trace"
@@ -114,6 +115,45 @@ def wall_ms(argv: list[str], workdir: Path, repeats: int) -> float:
     return statistics.median(times)
 
 
+# A sitecustomize that says when site is done (it runs last in site) and when the first import
+# after the program replaced Python's SIGINT handler is made, in CLOCK_MONOTONIC ms.
+TIMELINE = r"""
+import signal, sys, time
+sys.stderr.write(f"SITE {time.monotonic() * 1000}\n")
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            sys.stderr.write(f"HANDLED {time.monotonic() * 1000} {name}\n")
+            sys.meta_path.remove(self)
+        return None
+
+sys.meta_path.insert(0, Watch())
+"""
+
+
+def timeline(argv: list[str], workdir: Path, repeats: int) -> str:
+    """Medians over ``repeats`` runs: ms from the exec to the end of site, and to the first
+    import after the program set its signal handling."""
+    (workdir / "site").mkdir(exist_ok=True)
+    (workdir / "site" / "sitecustomize.py").write_text(TIMELINE)
+    env = {**os.environ, "PYTHONPATH": str(workdir / "site")}
+    site, handled = [], []
+    for _ in range(repeats):
+        child = subprocess.Popen(
+            argv, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        start = time.monotonic() * 1000
+        _, err = child.communicate(timeout=120)
+        marks = {line.split()[0]: float(line.split()[1]) for line in err.splitlines()[:2]}
+        site.append(marks["SITE"] - start)
+        handled.append(marks["HANDLED"] - start)
+    return (
+        f"site done {statistics.median(site):5.1f} ms, handling set by "
+        f"{statistics.median(handled):5.1f} ms (medians of {repeats})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--signal", default="INT", help="INT, TERM, HUP, ... (default INT)")
@@ -123,25 +163,32 @@ def main() -> int:
     )
     parser.add_argument("--only", default="", help="comma-separated command names")
     parser.add_argument("--show", action="store_true", help="print the first traceback seen")
+    parser.add_argument("--python", default=sys.executable, help="the programs' interpreter")
+    parser.add_argument(
+        "--timeline", action="store_true", help="time site and the handling instead of signalling"
+    )
     args = parser.parse_args()
     signum = getattr(signal, f"SIG{args.signal.upper().removeprefix('SIG')}")
     delays = [float(d) for d in args.delays.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        prepare(workdir)
-        py = sys.executable
-        print(
-            f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {signal.Signals(signum).name}"
-        )
+        py = args.python
+        prepare(workdir, py)
+        version = subprocess.run([py, "-c", "import sys; print(sys.version.split()[0])"],
+                                 capture_output=True, text=True).stdout.strip()  # fmt: skip
+        print(f"{py}: python {version}, {os.cpu_count()} CPUs, {signal.Signals(signum).name}")
         bare = {
             "python -c pass": [py, "-c", "pass"],
             "python -S -I -c pass": [py, "-S", "-I", "-c", "pass"],
         }
         for name, argv in bare.items():
             print(f"{name:24} {wall_ms(argv, workdir, 5):6.1f} ms (median of 5)")
-        shown = not args.show
-        for name, argv in commands().items():
+        shown: set[str] = set() if args.show else {"trace", "other"}
+        for name, argv in commands(py).items():
             if args.only and name not in args.only.split(","):
+                continue
+            if args.timeline:
+                print(f"{name:22} {timeline(argv, workdir, args.repeats)}")
                 continue
             head = argv[:3] if argv[0] == py else argv[:1]
             help_ms = wall_ms([*head, "--help"], workdir, 3)
@@ -151,9 +198,9 @@ def main() -> int:
                 for _ in range(args.repeats):
                     kind, err = trial(argv, d, signum, workdir)
                     seen[kind] += 1
-                    if kind.startswith(("trace", "other")) and not shown:
-                        print(err)
-                        shown = True
+                    if kind[:5] in ("trace", "other") and kind[:5] not in shown:
+                        print(f"{name}, {d:g} ms: {kind}\n{err}")
+                        shown.add(kind[:5])
                 row.append(f"{d:g}ms:" + "/".join(f"{k}{n}" for k, n in sorted(seen.items())))
             print(f"{name} (--help {help_ms:.0f} ms)")
             print("   " + "  ".join(row))
