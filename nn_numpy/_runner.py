@@ -7,9 +7,6 @@ start (the interpreter and ``site``) comes before. Importing the package as a li
 changes a signal handler.
 """
 
-from __future__ import annotations
-
-import importlib
 import sys
 
 from nn_numpy._signals import install_early_handlers
@@ -18,7 +15,9 @@ from nn_numpy._signals import install_early_handlers
 def _run(name: str) -> int:
     """Run ``nn_numpy.cli.<name>``'s ``main`` as the program ``nn-numpy-<name>``."""
     install_early_handlers(f"nn-numpy-{name}")
-    status: int = importlib.import_module(f"nn_numpy.cli.{name}").main()
+    from importlib import import_module  # from here on a signal is one line
+
+    status: int = import_module(f"nn_numpy.cli.{name}").main()
     return status
 
 
@@ -46,5 +45,7 @@ def run_or_step_aside(module: str, name: str) -> None:
     """
     if module == "__main__":
         sys.exit(_run(name))
-    network = importlib.import_module("nn_numpy.network")
+    from importlib import import_module
+
+    network = import_module("nn_numpy.network")
     sys.modules[f"nn_numpy.{name}"] = getattr(network, name)

@@ -8,17 +8,27 @@ instead of a traceback. No output file is open then, so nothing is left to remov
 so that temporary files are removed.
 """
 
-from __future__ import annotations
-
 import os
-import signal
 from types import FrameType
+
+# The programs import this before anything else (nn_numpy._runner): `signal` would load enum
+# first, a few ms in which a Ctrl-C is still a traceback; _signal, the C module it wraps, is
+# built into the interpreter. Its numbers are plain ints, the same ones.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import signal
+else:
+    try:
+        import _signal as signal
+    except ImportError:  # an interpreter without it
+        import signal
 
 # SIGPIPE is not here: Python ignores it, so a write to a closed pipe is an error (EPIPE) instead.
 # SIGXCPU: a CPU-time limit (ulimit -t, a batch scheduler) warns with it before SIGKILL.
 NAMES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGXCPU",
          "SIGVTALRM", "SIGPROF")  # fmt: skip
-FATAL: tuple[int, ...] = tuple(getattr(signal, n) for n in NAMES if hasattr(signal, n))
+NAME = {getattr(signal, n): n for n in NAMES if hasattr(signal, n)}
+FATAL: tuple[int, ...] = tuple(NAME)
 
 
 class Terminated(BaseException):
@@ -38,7 +48,7 @@ def message(signum: int) -> str:
         return "interrupted"
     if signum == signal.SIGTERM:
         return "terminated"
-    return f"terminated by {signal.Signals(signum).name}"
+    return f"terminated by {NAME[signum]}"
 
 
 def install_early_handlers(prog: str) -> None:

@@ -14,8 +14,9 @@ exec'd), and classified by its exit status and standard error:
 - ``trace``: anything else with more than one line on standard error (a traceback);
 - ``done``: the run had finished (exit 0) before the signal came.
 
-``--timeline`` sends no signal: a ``sitecustomize`` notes when ``site`` is done and when the
-first import after the program set its handling is made (medians, in ms after the start).
+``--timeline`` sends no signal: a ``sitecustomize`` notes when ``site`` is done, when the
+package is first imported and when the first import after the program set its handling is
+made (medians, in ms after the start).
 It also times the interpreter alone (``python -c pass``, and with ``-S -I``) and each
 program's ``--help``, to compare the window with the parts of a start it cannot cover.
 """
@@ -118,11 +119,13 @@ def wall_ms(argv: list[str], workdir: Path, repeats: int) -> float:
 # A sitecustomize that says when site is done (it runs last in site) and when the first import
 # after the program replaced Python's SIGINT handler is made, in CLOCK_MONOTONIC ms.
 TIMELINE = r"""
-import signal, sys, time
+import _signal as signal, sys, time  # not signal: it would load enum, the programs' cost
 sys.stderr.write(f"SITE {time.monotonic() * 1000}\n")
 
 class Watch:
     def find_spec(self, name, path=None, target=None):
+        if name == "nn_numpy":
+            sys.stderr.write(f"OURS {time.monotonic() * 1000}\n")
         if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
             sys.stderr.write(f"HANDLED {time.monotonic() * 1000} {name}\n")
             sys.meta_path.remove(self)
@@ -133,24 +136,29 @@ sys.meta_path.insert(0, Watch())
 
 
 def timeline(argv: list[str], workdir: Path, repeats: int) -> str:
-    """Medians over ``repeats`` runs: ms from the exec to the end of site, and to the first
-    import after the program set its signal handling."""
+    """Medians over ``repeats`` runs, in ms from the exec: site done, the package's first
+    import (after runpy's imports, or the console script's ``import re``), and the first import
+    after the program set its signal handling; the least and the median time between the last
+    two (the part of the window that is the package's own)."""
     (workdir / "site").mkdir(exist_ok=True)
     (workdir / "site" / "sitecustomize.py").write_text(TIMELINE)
     env = {**os.environ, "PYTHONPATH": str(workdir / "site")}
-    site, handled = [], []
+    marks: dict[str, list[float]] = {"SITE": [], "OURS": [], "HANDLED": []}
     for _ in range(repeats):
         child = subprocess.Popen(
             argv, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
         start = time.monotonic() * 1000
         _, err = child.communicate(timeout=120)
-        marks = {line.split()[0]: float(line.split()[1]) for line in err.splitlines()[:2]}
-        site.append(marks["SITE"] - start)
-        handled.append(marks["HANDLED"] - start)
+        seen = {line.split()[0]: float(line.split()[1]) for line in err.splitlines()[:3]}
+        for mark, times in marks.items():
+            times.append(seen[mark] - start)
+    site, ours, handled = (statistics.median(t) for t in marks.values())
+    gaps = [h - o for h, o in zip(marks["HANDLED"], marks["OURS"], strict=True)]
     return (
-        f"site done {statistics.median(site):5.1f} ms, handling set by "
-        f"{statistics.median(handled):5.1f} ms (medians of {repeats})"
+        f"site done {site:5.1f}, package imported from {ours:5.1f}, handling set by "
+        f"{handled:5.1f} ms (medians of {repeats}); ours {min(gaps):4.1f} ms at least, "
+        f"{statistics.median(gaps):4.1f} median"
     )
 
 

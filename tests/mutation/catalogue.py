@@ -1317,10 +1317,9 @@ CATALOGUE: list[Mutant] = [
        "return max(range(len(cases)), key=lambda i: entries(cases[i]))", "return 0",
        "dropout that keeps 99 % of units repeats by chance on the tiny first case and is judged"),
     _m("runner-signals-set-after-import", "nn_numpy/_runner.py",
-       'install_early_handlers(f"nn-numpy-{name}")\n'
-       '    status: int = importlib.import_module(f"nn_numpy.cli.{name}").main()',
-       'module = importlib.import_module(f"nn_numpy.cli.{name}")\n'
-       '    install_early_handlers(f"nn-numpy-{name}")\n    status: int = module.main()',
+       'install_early_handlers(f"nn-numpy-{name}")\n    from importlib import import_module',
+       'from importlib import import_module\n'
+       '    import_module(f"nn_numpy.cli.{name}")\n    install_early_handlers(f"nn-numpy-{name}")',
        "the signal handling set once the program is imported: Ctrl-C as NumPy loads, a traceback"),
     _m("runner-signals-one-name", "nn_numpy/_runner.py",
        'install_early_handlers(f"nn-numpy-{name}")', 'install_early_handlers("nn-numpy-train")',
