@@ -1,10 +1,11 @@
-"""The programs' entry points: the console scripts and ``python -m`` run these first.
+"""The programs' entry points: the console scripts (through ``nn_numpy._scripts``) and
+``python -m`` run these first.
 
 Each one sets the signal handling (``nn_numpy._signals.install_early_handlers``) before it imports
 the program, and so NumPy: a Ctrl-C during the imports is one line and status 130, not a
 traceback. This module and the package's ``__init__`` import nothing heavy, so only Python's own
-start (the interpreter and ``site``) comes before. Importing the package as a library never
-changes a signal handler.
+start (the interpreter, ``site``, runpy or the console script's ``import re``) comes before.
+Importing the package as a library never changes a signal handler.
 """
 
 import sys

@@ -11,7 +11,9 @@ exec'd), and classified by its exit status and standard error:
   handlers, or the signal's default disposition was still in place);
 - ``site``: Python's own fatal error while ``site`` runs the ``.pth`` files of site-packages
   (a traceback, exit 1), before any of the programs' code runs;
-- ``trace``: anything else with more than one line on standard error (a traceback);
+- ``python``: another traceback before the package's first import (runpy's imports, the
+  console script's ``import re``);
+- ``ours``: a traceback that names the package: it came before its handling was set;
 - ``done``: the run had finished (exit 0) before the signal came.
 
 ``--timeline`` sends no signal: a ``sitecustomize`` notes when ``site`` is done, when the
@@ -79,8 +81,8 @@ def classify(status: int, stderr: str, signum: int) -> str:
     lines = stderr.splitlines()
     if "init_import_site" in stderr or "Error processing line" in stderr:  # site, a .pth
         return "site"
-    if len(lines) > 1:
-        return "trace"
+    if len(lines) > 1:  # a traceback: in the package's code, or before it (runpy, `import re`)
+        return "ours" if "nn_numpy" in stderr else "python"
     if status == -signum and not lines:
         return "killed"
     if status == 128 + signum and len(lines) == 1:
@@ -170,7 +172,9 @@ def main() -> int:
         "--delays", default=",".join(map(str, DELAYS_MS)), help="ms, comma-separated"
     )
     parser.add_argument("--only", default="", help="comma-separated command names")
-    parser.add_argument("--show", action="store_true", help="print the first traceback seen")
+    parser.add_argument(
+        "--show", action="store_true", help="print each command's first traceback of a kind"
+    )
     parser.add_argument("--python", default=sys.executable, help="the programs' interpreter")
     parser.add_argument(
         "--timeline", action="store_true", help="time site and the handling instead of signalling"
@@ -191,7 +195,7 @@ def main() -> int:
         }
         for name, argv in bare.items():
             print(f"{name:24} {wall_ms(argv, workdir, 5):6.1f} ms (median of 5)")
-        shown: set[str] = set() if args.show else {"trace", "other"}
+        shown: set[tuple[str, str]] = set()
         for name, argv in commands(py).items():
             if args.only and name not in args.only.split(","):
                 continue
@@ -206,9 +210,10 @@ def main() -> int:
                 for _ in range(args.repeats):
                     kind, err = trial(argv, d, signum, workdir)
                     seen[kind] += 1
-                    if kind[:5] in ("trace", "other") and kind[:5] not in shown:
+                    unexpected = not kind.startswith(("line", "killed", "site", "done"))
+                    if args.show and unexpected and (name, kind) not in shown:
                         print(f"{name}, {d:g} ms: {kind}\n{err}")
-                        shown.add(kind[:5])
+                        shown.add((name, kind))
                 row.append(f"{d:g}ms:" + "/".join(f"{k}{n}" for k, n in sorted(seen.items())))
             print(f"{name} (--help {help_ms:.0f} ms)")
             print("   " + "  ".join(row))

@@ -1,7 +1,8 @@
 """A signal at any moment after the programs' first line ends them with one line and 128 + n.
 
-The programs' first line is their entry point in ``nn_numpy._runner``, which sets the signal
-handling before it imports anything heavy. Only Python's own start comes before it (the
+The programs' first line is their entry point (``nn_numpy._scripts`` for the console scripts,
+``nn_numpy._runner`` for ``python -m``), which sets the signal handling before it imports
+anything heavy. Only Python's own start comes before it (the
 interpreter, ``site`` and the ``.pth`` files of site-packages, the console script's ``import re,
 sys``): that part cannot be covered, and ``python -m tests.startup_signals`` measures it.
 
@@ -46,18 +47,19 @@ sys.meta_path.insert(0, Watch())
 """
 
 # Each program, and what it imports of the package before its signal handling is set.
+SCRIPT = ["nn_numpy", "nn_numpy._scripts", "nn_numpy._runner", "nn_numpy._signals"]
 COMMANDS = {
     "nn-numpy-train": (
         [str(BIN / "nn-numpy-train"), "--data-path", "data.csv"],
-        ["nn_numpy", "nn_numpy._runner", "nn_numpy._signals"],
+        SCRIPT,
     ),
     "nn-numpy-predict": (
         [str(BIN / "nn-numpy-predict"), "--model", "m.npz", "--data-path", "data.csv"],
-        ["nn_numpy", "nn_numpy._runner", "nn_numpy._signals"],
+        SCRIPT,
     ),
     "nn-numpy-check": (
         [str(BIN / "nn-numpy-check"), "x.py:f"],
-        ["nn_numpy", "nn_numpy._runner", "nn_numpy._signals"],
+        SCRIPT,
     ),
     "python -m nn_numpy.train": (
         [sys.executable, "-m", "nn_numpy.train", "--data-path", "data.csv"],
@@ -132,3 +134,27 @@ def test_ctrl_c_at_any_import_of_the_start_is_one_line_and_130(command, send_at,
     shown = [line for line in err if not line.startswith(("BEFORE ", "SENT "))]
     assert status == 130
     assert shown == [f"{_program(command)}: error: interrupted"]
+
+
+# What an installer's script does: import the entry point, do some work of its own, call it.
+WRAPPER = """
+import signal, sys
+from nn_numpy._scripts import {function}
+signal.raise_signal({signum})  # the script's own work before the call (pip's: a re.sub)
+sys.exit({function}())
+"""
+
+
+@pytest.mark.parametrize("signum", SIGNALS[:2], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("function", ["train", "predict", "check"])
+def test_a_signal_after_the_console_script_imported_its_entry_point_is_one_line(
+    function, signum, tmp_path
+):
+    script = tmp_path / f"nn-numpy-{function}"
+    script.write_text(WRAPPER.format(function=function, signum=int(signum)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path,
+        timeout=120, preexec_fn=_default_dispositions,
+    )  # fmt: skip
+    assert done.returncode == 128 + signum
+    assert done.stderr == f"nn-numpy-{function}: error: {message(signum)}\n"

@@ -310,6 +310,7 @@ TESTS: dict[str, list[str]] = {
     _LIMITS: ["tests/test_check_deep.py", "tests/test_check_deep_robust.py"],
     _AUTOGRADER: ["tests/test_check_autograder.py"],
     "nn_numpy/_runner.py": ["tests/test_signals_at_startup.py"],
+    "nn_numpy/_scripts.py": ["tests/test_signals_at_startup.py"],
     "nn_numpy/__init__.py": ["tests/test_package_lazy.py", "tests/test_signals_at_startup.py"],
     "nn_numpy/check/__init__.py": [
         "tests/test_package_lazy.py",
@@ -1335,5 +1336,8 @@ CATALOGUE: list[Mutant] = [
        '__version__ = "0.1.0"\n__import__("nn_numpy._signals").'
        '_signals.install_early_handlers("nn-numpy-train")\n',
        "importing the package as a library replaces the caller's signal handlers"),
+    _m("scripts-signals-set-at-the-call", "nn_numpy/_scripts.py",
+       "install_early_handlers(\n", "(\n",
+       "the console script's own work before it calls the entry point: Ctrl-C there, a traceback"),
 ]
 # fmt: on
