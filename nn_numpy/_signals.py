@@ -1,35 +1,34 @@
 """The signals that end a process by default, and what the programs say when one arrives.
 
-``install_early_handlers`` runs before NumPy is imported, and only when the process is one of the
-command-line programs (never when the package is imported by someone's code): a signal during the
-imports ends the process with one line and status 128 + n instead of a traceback. No output file
-is open then, so nothing is left to remove. ``nn_numpy.cli._errors.run_cli`` takes over during
-the run, turning the signal into an exception so that temporary files are removed.
+``install_early_handlers`` is the first thing the programs' entry points do (``nn_numpy._runner``),
+before NumPy or the rest of the package is imported, and never when the package is imported by
+someone's code: a signal during the imports ends the process with one line and status 128 + n
+instead of a traceback. No output file is open then, so nothing is left to remove.
+``nn_numpy.cli._errors.run_cli`` takes over during the run, turning the signal into an exception
+so that temporary files are removed.
 """
 
-from __future__ import annotations
-
 import os
-import signal
-import sys
 from types import FrameType
+
+# The programs import this before anything else (nn_numpy._runner): `signal` would load enum
+# first, a few ms in which a Ctrl-C is still a traceback; _signal, the C module it wraps, is
+# built into the interpreter. Its numbers are plain ints, the same ones.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import signal
+else:
+    try:
+        import _signal as signal
+    except ImportError:  # an interpreter without it
+        import signal
 
 # SIGPIPE is not here: Python ignores it, so a write to a closed pipe is an error (EPIPE) instead.
 # SIGXCPU: a CPU-time limit (ulimit -t, a batch scheduler) warns with it before SIGKILL.
 NAMES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGXCPU",
          "SIGVTALRM", "SIGPROF")  # fmt: skip
-FATAL: tuple[int, ...] = tuple(getattr(signal, n) for n in NAMES if hasattr(signal, n))
-PROGRAMS = {
-    "nn-numpy-train": "nn-numpy-train",
-    "nn-numpy-predict": "nn-numpy-predict",
-    "nn-numpy-check": "nn-numpy-check",
-    "nn_numpy.train": "nn-numpy-train",
-    "nn_numpy.cli.train": "nn-numpy-train",
-    "nn_numpy.predict": "nn-numpy-predict",
-    "nn_numpy.cli.predict": "nn-numpy-predict",
-    "nn_numpy.check": "nn-numpy-check",
-    "nn_numpy.cli.check": "nn-numpy-check",
-}
+NAME = {getattr(signal, n): n for n in NAMES if hasattr(signal, n)}
+FATAL: tuple[int, ...] = tuple(NAME)
 
 
 class Terminated(BaseException):
@@ -49,28 +48,12 @@ def message(signum: int) -> str:
         return "interrupted"
     if signum == signal.SIGTERM:
         return "terminated"
-    return f"terminated by {signal.Signals(signum).name}"
+    return f"terminated by {NAME[signum]}"
 
 
-def program() -> str | None:
-    """The program this process runs (a console script or ``python -m``), or None."""
-    name = os.path.basename(sys.argv[0]) if sys.argv else ""
-    name = name.removesuffix(".exe").removesuffix("-script.py")
-    if name in PROGRAMS:
-        return PROGRAMS[name]
-    argv = list(getattr(sys, "orig_argv", ()))
-    for i, arg in enumerate(argv[1:], start=1):
-        if arg == "-m" and i + 1 < len(argv):
-            return PROGRAMS.get(argv[i + 1])
-        if arg.startswith("-m"):
-            return PROGRAMS.get(arg[2:])
-    return None
-
-
-def install_early_handlers() -> None:
-    """In one of the programs: each signal of ``FATAL`` not ignored ends it with one line."""
-    prog = program()
-    if prog is None or not hasattr(os, "_exit"):
+def install_early_handlers(prog: str) -> None:
+    """Make each signal of ``FATAL`` not ignored end the program ``prog`` with one line."""
+    if not hasattr(os, "_exit"):
         return
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -2,7 +2,7 @@
 
 import sys
 
-from nn_numpy.cli.check import main
+from nn_numpy._runner import check
 
 if __name__ == "__main__":  # importing it (pkgutil.walk_packages, say) runs nothing
-    sys.exit(main())
+    sys.exit(check())

@@ -1,7 +1,7 @@
 """The domain mutants of the user's code and the process's limits: the checker's handling of
 their exceptions, signals and time limit, values kept alive in memory, huge views, cells and
 names; the prediction blocks, the layered trainer's chunks, the checker's repeat call; and the
-depth scaling script and the gallery's benchmark summary.
+depth scaling script and the gallery's benchmark summary; the signal handling at start-up.
 """
 
 from __future__ import annotations
@@ -131,5 +131,27 @@ MUTANTS: list[Mutant] = [
     _m("bench-plot-other-groups-kept", "benchmarks/bench_plot.py",
        'if {"shape", "dtype", "impl"} <= set(b.get("params") or {})', "if True",
        "a benchmark of another group makes the summary fail instead of being left out"),
+    _m("runner-signals-set-after-import", "nn_numpy/_runner.py",
+       'install_early_handlers(f"nn-numpy-{name}")\n    from importlib import import_module',
+       'from importlib import import_module\n'
+       '    import_module(f"nn_numpy.cli.{name}")\n    install_early_handlers(f"nn-numpy-{name}")',
+       "the signal handling set once the program is imported: Ctrl-C as NumPy loads, a traceback"),
+    _m("runner-signals-one-name", "nn_numpy/_runner.py",
+       'install_early_handlers(f"nn-numpy-{name}")', 'install_early_handlers("nn-numpy-train")',
+       "a signal during nn-numpy-check's imports says nn-numpy-train"),
+    _m("package-imports-eagerly", "nn_numpy/__init__.py",
+       "TYPE_CHECKING = False", "TYPE_CHECKING = True",
+       "import nn_numpy loads NumPy and the network at once, before a program can set its signals"),
+    _m("check-package-imports-eagerly", "nn_numpy/check/__init__.py",
+       "TYPE_CHECKING = False", "TYPE_CHECKING = True",
+       "python -m nn_numpy.check loads NumPy (the check package) before its signal handling"),
+    _m("package-import-sets-signals", "nn_numpy/__init__.py",
+       '__version__ = "0.1.0"\n',
+       '__version__ = "0.1.0"\n__import__("nn_numpy._signals").'
+       '_signals.install_early_handlers("nn-numpy-train")\n',
+       "importing the package as a library replaces the caller's signal handlers"),
+    _m("scripts-signals-set-at-the-call", "nn_numpy/_scripts.py",
+       "install_early_handlers(\n", "(\n",
+       "the console script's own work before it calls the entry point: Ctrl-C there, a traceback"),
 ]
 # fmt: on

@@ -145,4 +145,11 @@ CHECKER_TESTS: dict[str, list[str]] = {
     _AUTOGRADER: ["tests/test_check_autograder.py"],
     "benchmarks/scaling_deep.py": ["tests/test_benchmark_scaling_deep.py"],
     "benchmarks/bench_plot.py": ["tests/test_benchmark_bench_plot.py"],
+    "nn_numpy/_runner.py": ["tests/test_signals_at_startup.py"],
+    "nn_numpy/_scripts.py": ["tests/test_signals_at_startup.py"],
+    "nn_numpy/__init__.py": ["tests/test_package_lazy.py", "tests/test_signals_at_startup.py"],
+    "nn_numpy/check/__init__.py": [
+        "tests/test_package_lazy.py",
+        "tests/test_signals_at_startup.py",
+    ],
 }
