@@ -37,7 +37,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.helpers import GOOD
+from tests.helpers_check import GOOD
 
 ROOT = Path(__file__).parents[1]
 DELAYS_MS = (0, 2, 5, 10, 15, 20, 30, 45, 60, 100)

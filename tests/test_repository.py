@@ -3,6 +3,7 @@ half-merged (a conflict marker once reached the changelog unnoticed)."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -68,3 +69,13 @@ def test_the_length_check_rejects_a_file_one_line_too_long(tmp_path, monkeypatch
     (tmp_path / "ok.py").write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
     (tmp_path / "long.py").write_text("x = 1\n" * (MAX_LINES + 1), encoding="utf-8")
     assert long_files([tmp_path / "ok.py", tmp_path / "long.py"]) == ["long.py: 301 lines"]
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(p.stem for p in (ROOT / "tests").glob("*.py") if not p.stem.startswith("test_")),
+)
+def test_every_helper_module_of_the_tests_imports(module):
+    """pytest imports only test_*.py: a helper or script module with a stale import (a name moved
+    to another helpers module) would fail only when someone runs it."""
+    importlib.import_module(f"tests.{module}")

@@ -87,8 +87,9 @@ def run_watched(command: str, signum: int, send_at: int, tmp: Path) -> tuple[int
     """Run the program with the watching finder; return its status and its stderr lines."""
     (tmp / "site").mkdir(exist_ok=True)
     (tmp / "site" / "sitecustomize.py").write_text(WATCH, encoding="utf-8")
+    # int(): on Python 3.10, str(signal.SIGINT) is "Signals.SIGINT", not "2".
     env = {**os.environ, "PYTHONPATH": str(tmp / "site"), "SEND_AT": str(send_at),
-           "SEND_SIGNAL": str(signum)}  # fmt: skip
+           "SEND_SIGNAL": str(int(signum))}  # fmt: skip
     done = subprocess.run(
         COMMANDS[command][0], capture_output=True, text=True, cwd=tmp, env=env, timeout=120,
         preexec_fn=_default_dispositions,
