@@ -8,6 +8,14 @@ from typing import Any
 
 import pytest
 
+# Drawing needs matplotlib (the `plot` extra) and the script's thread limits threadpoolctl (the
+# `test` extra): environments without them (package, bench, numba) skip this file, saying why.
+pytest.importorskip("matplotlib", reason="matplotlib not installed (extra `plot`)")
+
+# matplotlib 3.5 (the oldest environment) calls pyparsing with a keyword pyparsing 3 deprecates:
+# their warning, not ours.
+pytestmark = pytest.mark.filterwarnings("ignore:'unquoteResults' argument is deprecated")
+
 from benchmarks.bench_plot import RECORDED, figure, main, ratios, summary
 from benchmarks.deep_contenders import SHAPES
 

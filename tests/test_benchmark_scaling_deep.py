@@ -13,6 +13,15 @@ from typing import Any
 
 import pytest
 
+# Drawing needs matplotlib (the `plot` extra) and the script's thread limits threadpoolctl (the
+# `test` extra): environments without them (package, bench, numba) skip this file, saying why.
+pytest.importorskip("matplotlib", reason="matplotlib not installed (extra `plot`)")
+pytest.importorskip("threadpoolctl", reason="threadpoolctl not installed (extra `test`)")
+
+# matplotlib 3.5 (the oldest environment) calls pyparsing with a keyword pyparsing 3 deprecates:
+# their warning, not ours.
+pytestmark = pytest.mark.filterwarnings("ignore:'unquoteResults' argument is deprecated")
+
 from benchmarks import scaling_deep
 from benchmarks.deep_contenders import HAVE_TORCH, LEARNING_RATE, DeepProblem
 from benchmarks.scaling_deep import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,14 +59,14 @@ def test_no_file_holds_a_merge_conflict_marker():
     ],
 )
 def test_the_marker_check_finds_a_conflict_and_only_a_conflict(tmp_path, monkeypatch, text, found):
-    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     path = tmp_path / "CHANGELOG.md"
     path.write_text(text, encoding="utf-8")
     assert conflicted([path]) == (["CHANGELOG.md"] if found else [])
 
 
 def test_the_length_check_rejects_a_file_one_line_too_long(tmp_path, monkeypatch):
-    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     (tmp_path / "ok.py").write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
     (tmp_path / "long.py").write_text("x = 1\n" * (MAX_LINES + 1), encoding="utf-8")
     assert long_files([tmp_path / "ok.py", tmp_path / "long.py"]) == ["long.py: 301 lines"]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nn_numpy.check.api import judge, refuse_randomness, tolerance, widest
+from nn_numpy.check.api import judge, refuse_randomness, tolerance
 from nn_numpy.check.cases import KINK_MARGIN, Case
 from nn_numpy.check.deep_cases import DEPTHS, deep_cases
 from nn_numpy.check.deep_contract import call_params
@@ -141,12 +141,11 @@ def check_network(
         nets.append(Net.of(case, expected_layers(case, use_torch)))
         try:
             values, changed = call_params(fn, case, name, timeout)
+            refuse_randomness(values, call_params(fn, case, name, timeout)[0], name)
             users.append(values)
             altered.update(changed)
         except UserCodeError as exc:
             raise _with_square_hint(exc, case, cases[: len(users)]) from exc.__cause__
-    wide = widest(cases)
-    refuse_randomness(users[wide], call_params(fn, cases[wide], name, timeout)[0], name)
     notes = {}
     if _one_higher(nets, users):
         users = [_shift_down(u, n.L) for u, n in zip(users, nets, strict=True)]

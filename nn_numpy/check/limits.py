@@ -7,9 +7,10 @@ expires, an exception derived from BaseException is raised inside the user's cod
 ``except Exception`` cannot swallow it, and it leaves as a ``UsageError`` naming the case (exit
 status 2). A SIGALRM from outside, before the limit, goes to the handler that was there before.
 
-``preserved_state``: NumPy's error handling, the working directory, and (if torch is imported)
-torch's default dtype, gradient mode and thread count are put back after the call, whatever
-the user's code set.
+``preserved_state``: NumPy's error handling, the working directory, the attributes of the
+modules the judging calls (``np.max = ...`` in their code would change the verdict) and (if torch
+is imported) torch's default dtype, gradient mode and thread count are put back after the call,
+whatever the user's code set; ``os._exit`` in their code raises instead of ending the check.
 """
 
 from __future__ import annotations
@@ -64,9 +65,31 @@ def time_limit(seconds: float | None, case: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# The modules whose functions the oracles, the judging and the report call.
+GUARDED = ("numpy", "numpy.linalg", "numpy.random", "math", "builtins", "os", "sys", "torch")
+
+
+def _refused_exit(status: int = 0) -> None:
+    raise SystemExit(f"os._exit({status}) called while nn-numpy-check runs your code")
+
+
+def _restore_modules(saved: dict[str, dict[str, object]]) -> None:
+    """Every attribute of the guarded modules set, replaced or deleted since ``saved``, back."""
+    for name, attrs in saved.items():
+        module, now = sys.modules[name], vars(sys.modules[name])
+        for key, value in attrs.items():
+            if now.get(key, _MISSING) is not value:
+                setattr(module, key, value)
+
+
+_MISSING = object()
+
+
 @contextlib.contextmanager
 def preserved_state() -> Iterator[None]:
     """Run the body, then restore the process state it may have changed (see the module)."""
+    modules = {name: dict(vars(sys.modules[name])) for name in GUARDED if name in sys.modules}
+    os._exit = _refused_exit  # type: ignore[assignment]  # put back with the modules
     errors, cwd = np.geterr(), os.getcwd()
     torch = sys.modules.get("torch")
     saved = (
@@ -77,6 +100,7 @@ def preserved_state() -> Iterator[None]:
     try:
         yield
     finally:
+        _restore_modules(modules)
         np.seterr(**errors)
         with contextlib.suppress(OSError):  # their code may have removed it: nothing to go back to
             os.chdir(cwd)

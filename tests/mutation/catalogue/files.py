@@ -79,6 +79,7 @@ _DEEP_TESTS = [
     "tests/test_check_deep.py",
     "tests/test_check_readme_deep.py",
     "tests/test_check_deep_robust.py",
+    "tests/test_check_randomness.py",
 ]
 _CHECK_MEASURES = [
     "tests/test_check_measures_reject_wrong.py",

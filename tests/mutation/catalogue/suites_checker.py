@@ -141,11 +141,15 @@ CHECKER_TESTS: dict[str, list[str]] = {
         path: _DEEP_TESTS
         for path in (_DEEP, _DEEP_CASES, _DEEP_CONTRACT, _DEEP_DIAGNOSE, _DEEP_VARIANTS)
     },
-    _LIMITS: ["tests/test_check_deep.py", "tests/test_check_deep_robust.py"],
+    _LIMITS: [
+        "tests/test_check_deep.py",
+        "tests/test_check_deep_robust.py",
+        "tests/test_check_hostile_user.py",
+    ],
     _AUTOGRADER: ["tests/test_check_autograder.py"],
     "benchmarks/scaling_deep.py": ["tests/test_benchmark_scaling_deep.py"],
     "benchmarks/bench_plot.py": ["tests/test_benchmark_bench_plot.py"],
-    "nn_numpy/_runner.py": ["tests/test_signals_at_startup.py"],
+    "nn_numpy/_runner.py": ["tests/test_signals_at_startup.py", "tests/test_check_hostile_user.py"],
     "nn_numpy/_scripts.py": ["tests/test_signals_at_startup.py"],
     "nn_numpy/__init__.py": ["tests/test_package_lazy.py", "tests/test_signals_at_startup.py"],
     "nn_numpy/check/__init__.py": [
